@@ -1,0 +1,3 @@
+from negotiation.cli import main
+
+raise SystemExit(main())

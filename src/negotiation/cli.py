@@ -1,0 +1,203 @@
+"""The ``negotiation`` command: thin subcommands over the library.
+
+Every bad input ends in one line per problem on standard error and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from negotiation.config.errors import ConfigError, Problem
+from negotiation.config.resolve import DEFAULT_SCENARIO, builtin_scenarios, parse_set
+
+EXIT_BAD_INPUT = 2
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+
+
+def _error(line: str) -> None:
+    # plain print: one problem is one line, never wrapped to the terminal width
+    print(line, file=sys.stderr)
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got '{text}'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got '{text}'") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (no usage dump) and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        _error(f"{self.prog}: {message} (see '{self.prog} --help')")
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="negotiation",
+        description="A trade-truce negotiation game: the US, China, Japan, Australia and the EU trade "
+                    "concessions over the late-2025 US-China truce and the allied rare-earth deals.",
+        epilog="Start with 'negotiation run' (the default scenario), then 'negotiation run --help'.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    run = sub.add_parser(
+        "run", help="run a scenario and write a run folder",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run one game with computer players and write a run folder: the resolved scenario "
+                    "(re-running it gives the identical run), the per-turn timeline, summary.json and plots.",
+        epilog="examples:\n"
+               "  negotiation run                               # the default scenario, busan_truce_2025\n"
+               "  negotiation run rare_earth_shock --seed 7\n"
+               "  negotiation run --set countries.CN.preferences.patience=0.3\n"
+               "  negotiation run --set countries.US.strategy.name=grim_trigger --turns 24\n"
+               "  negotiation run runs/<folder>/scenario.yaml   # reproduce an earlier run\n"
+               f"built-in scenarios: {', '.join(builtin_scenarios())}")
+    run.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
+                     help=f"built-in scenario name or YAML path (default: {DEFAULT_SCENARIO})")
+    run.add_argument("--seed", type=_seed, help="random seed (default: the scenario's own seed)")
+    run.add_argument("--turns", type=_positive, help="number of turns to play (default: the scenario's)")
+    run.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a scenario field by its dotted key; repeatable")
+    run.add_argument("--out", type=Path, help="run folder to create (default: runs/<scenario>-seed<N>-<time>)")
+    run.add_argument("--no-plots", action="store_true", help=argparse.SUPPRESS)
+
+    validate = sub.add_parser("validate", help="check scenario and country files",
+                              description="Check scenario files (and the country profiles they use) "
+                                          "without running them. Exit 0 when all are valid, 2 otherwise.")
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="scenario or country YAML files, or names")
+
+    sub.add_parser("strategies", help="list the strategies and their classifiers",
+                   description="List every strategy a scenario may name, with its classifier and source.")
+
+    return parser
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from negotiation import runfolder
+    from negotiation.api import load_scenario, run
+
+    overrides = parse_set(args.sets)
+    if args.turns is not None:
+        overrides["turns"] = args.turns
+    if args.out is not None and args.out.exists() and (not args.out.is_dir() or any(args.out.iterdir())):
+        raise ConfigError([Problem(str(args.out), None, "--out",
+                                   "already exists and is not empty; choose a new folder so nothing is overwritten")])
+    scenario = load_scenario(args.scenario, overrides)
+    result = run(scenario, seed=args.seed)
+    folder = runfolder.write(result, args.out or runfolder.default_folder(result))
+    _print_summary(result)
+    console.print(f"\nrun folder: [bold]{folder}[/bold]  (scenario.yaml, timeline.csv, compliance.csv, "
+                  "summary.json, payoffs/compliance/instruments/capacity.png)")
+    return 0
+
+
+def _print_summary(result) -> None:
+    from negotiation.results import turn_label
+
+    sc = result.scenario
+    last = result.records[-1]
+    colour = "green" if result.held else "red"
+    console.print(f"[bold]{sc.name}[/bold] · {len(result.records)} turns from "
+                  f"{turn_label(sc, 0)} · seed {result.seed}")
+    console.print(f"[bold {colour}]{result.describe_truce()}[/bold {colour}]")
+    renewals = [e for e in result.negotiations() if e["verdict"] == "accept"]
+    if renewals:
+        turns = sorted({e["turn"] for e in renewals})
+        console.print(f"Agreements reached at turn(s) {', '.join(map(str, turns))}: "
+                      + "; ".join(f"{e['from']}->{e['to']}: {', '.join(e['give'] + e['ask'])}" for e in renewals[:4])
+                      + (" ..." if len(renewals) > 4 else ""))
+    table = Table(title="payoffs and end state", title_justify="left")
+    for col in ("country", "strategy", "total payoff (USD bn)", "mean tariff imposed", "export controls faced"):
+        table.add_column(col, justify="right" if col != "country" else "left")
+    for cid, total in result.totals.items():
+        table.add_row(cid, sc.countries[cid].strategy.name, f"{total:,.1f}",
+                      f"{100 * last[f'tariff_out.{cid}']:.1f} %", f"{last[f'control_on.{cid}']:.2f}")
+    console.print(table)
+    console.print(f"End state ({turn_label(sc, last['turn'])}): truce {last['status']}; allied share of processing "
+                  f"{100 * last['allied_share']:.1f} %; China's share (leverage) {100 * last['china_share']:.1f} %; "
+                  f"{last['pledges_honoured']}/{last['pledges_active']} pledges in force honoured.")
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from negotiation.config.validate import validate_path
+
+    problems: list[Problem] = []
+    for path in args.paths:
+        found = validate_path(path)
+        problems += found
+        if not found:
+            console.print(f"{path}: ok")
+    if problems:
+        raise ConfigError(problems)
+    return 0
+
+
+def _cmd_strategies(args: argparse.Namespace) -> int:
+    from negotiation.strategies import REGISTRY
+
+    table = Table(title="strategies", title_justify="left")
+    for col in ("name", "stochastic", "memory", "forward-looking", "needs a person", "parameters"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("what it does and where it comes from", min_width=40)
+    for name, cls in REGISTRY.items():
+        c = cls.classifier
+        memory = "∞" if c["memory_depth"] == float("inf") else str(c["memory_depth"])
+        doc = " ".join((cls.__doc__ or "").split())
+        table.add_row(name, _yes(c["stochastic"]), memory, _yes(c["forward_looking"]), _yes(c["needs_person"]),
+                      ", ".join(f"{k}={v!r}" for k, v in cls.defaults.items()) or "-", doc)
+    console.print(table)
+    return 0
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": _cmd_run, "validate": _cmd_validate, "strategies": _cmd_strategies,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a bad option already reported in one line
+        return int(exc.code or 0)
+    if not args.command:
+        parser.print_help()
+        return 0
+    try:
+        return HANDLERS[args.command](args)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            _error(str(problem))
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

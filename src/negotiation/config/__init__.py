@@ -1,0 +1,1 @@
+"""Scenario and country configuration: YAML -> validated models."""

@@ -1,0 +1,240 @@
+"""Validated models of countries, pledges and scenarios.
+
+Configuration flows one way: YAML -> these models -> the engine. Every model forbids
+unknown keys, so a misspelt field is an error with a suggestion, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNeg = Annotated[float, Field(ge=0.0)]
+Turn = Annotated[int, Field(ge=0)]
+
+INSTRUMENTS = ("tariff", "export_control", "purchase", "investment", "measure")
+FACT_ID = re.compile(r"^(C[1-9]|U[1-4]|F(1[0-4]|[1-9])|T[1-8]|P(1[0-4]|[1-9]))$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Resources(Strict):
+    """What a country holds. Shares are of the world total (0-1)."""
+
+    mining_share: Share = 0.0
+    processing_share: Share = 0.0
+    magnet_share: Share = 0.0
+    reserves_mt: NonNeg = 0.0
+    demand_share: Share = 0.0
+    capacity_share: Share = 0.0
+    investment_budget: NonNeg = 0.0
+    export_stakes: dict[str, NonNeg] = Field(default_factory=dict)
+
+
+class Instruments(Strict):
+    """The levers a country controls at the start of a game.
+
+    ``tariffs[j]`` is the tariff (a fraction, 0.10 = 10 %) on goods from country j;
+    ``export_controls[j]`` the licensing level on critical-mineral exports to j
+    (0 = open, 1 = the full October 2025 regime); ``trade_exposure[j]`` is the bilateral
+    trade with j at stake in this country's trade welfare (USD bn per month).
+    """
+
+    tariffs: dict[str, NonNeg] = Field(default_factory=dict)
+    export_controls: dict[str, Share] = Field(default_factory=dict)
+    trade_exposure: dict[str, NonNeg] = Field(default_factory=dict)
+    controls_supply: bool = False
+    price_floor: NonNeg = 0.0
+
+
+class Weights(Strict):
+    """Payoff weights: how much each term of the payoff counts for this country."""
+
+    pledges: NonNeg = 1.0
+    trade: NonNeg = 1.0
+    security: NonNeg = 1.0
+    investment: NonNeg = 1.0
+    leverage: NonNeg = 0.0
+
+
+class Preferences(Strict):
+    patience: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.9
+    weights: Weights = Field(default_factory=Weights)
+    retaliation: NonNeg = 0.1
+    invest_share: Share = 0.0
+
+
+class StrategySpec(Strict):
+    name: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class Pledge(Strict):
+    """A commitment from the country that lists it to ``to``, active for start <= turn < end."""
+
+    id: str
+    to: str
+    instrument: Literal["tariff", "export_control", "purchase", "investment", "measure"]
+    level: NonNeg = 1.0
+    start: Turn = 0
+    end: Turn
+    cost: NonNeg = 0.0
+    value: NonNeg = 0.0
+    noise: Share = 0.0
+    major: bool = False
+    renewable: bool = True
+    source: str
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Pledge:
+        if self.end <= self.start:
+            raise ValueError(
+                f"pledge {self.id} ends at turn {self.end}, not after its start {self.start}; "
+                "'end' must be greater than 'start'"
+            )
+        return self
+
+
+class Country(Strict):
+    id: str
+    name: str
+    description: str = ""
+    player: Literal["computer", "human"] = "computer"
+    resources: Resources = Field(default_factory=Resources)
+    instruments: Instruments = Field(default_factory=Instruments)
+    preferences: Preferences = Field(default_factory=Preferences)
+    strategy: StrategySpec
+    pledges: list[Pledge] = Field(default_factory=list)
+    sources: dict[str, str] = Field(default_factory=dict)
+
+
+class World(Strict):
+    """World-level parameters of the rare-earth market and the observation model."""
+
+    allied_share: Share = 0.20
+    allied_growth: NonNeg = 0.10 / 12
+    allied_cap: Share = 0.60
+    other_share: Share = 0.10
+    capacity_per_bn: NonNeg = 0.0005
+    lead_time: Turn = 24
+    tariff_war_loss: NonNeg = 0.029
+    nash_tariff: Annotated[float, Field(gt=0.0)] = 0.63
+    honour_threshold: Share = 0.5
+    trust_rate: Share = 0.3
+    initial_trust: Share = 0.6
+    supply_stake: NonNeg = 20.0
+    leverage_stake: NonNeg = 5.0
+
+
+class Negotiation(Strict):
+    enabled: bool = True
+    rounds: Annotated[int, Field(ge=1, le=10)] = 2
+    renewal_window: Turn = 1
+    renewal_term: Annotated[int, Field(ge=1)] = 12
+    min_trust: Share = 0.4
+
+
+EVENT_KINDS = ("set_control", "set_tariff", "suspend_pledge", "capacity_shock", "announce")
+
+
+class Event(Strict):
+    """A scheduled event (``turn``) or a random shock (``probability`` per turn)."""
+
+    turn: Turn | None = None
+    probability: Share | None = None
+    kind: Literal["set_control", "set_tariff", "suspend_pledge", "capacity_shock", "announce"]
+    country: str | None = None
+    target: str | None = None
+    pledge: str | None = None
+    value: float = 0.0
+    text: str = ""
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _when(self) -> Event:
+        if (self.turn is None) == (self.probability is None):
+            raise ValueError("an event needs exactly one of 'turn' (scheduled) or 'probability' (random)")
+        needs = {"set_control": ("country", "target"), "set_tariff": ("country", "target"),
+                 "suspend_pledge": ("pledge",), "capacity_shock": (), "announce": ()}[self.kind]
+        missing = [k for k in needs if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"a '{self.kind}' event needs {', '.join(missing)}")
+        return self
+
+
+class Game(Strict):
+    """A 2x2 game between two countries over their pledges to each other.
+
+    Each side's move is the mean level of its pledges to the other (1 = honour,
+    0 = defect); payoffs interpolate bilinearly, so binary moves give the table exactly.
+    """
+
+    players: Annotated[list[str], Field(min_length=2, max_length=2)]
+    T: float = 5.0
+    R: float = 3.0
+    P: float = 1.0
+    S: float = 0.0
+    source: str = ""
+
+
+class Scenario(Strict):
+    name: str
+    description: str = ""
+    turns: Annotated[int, Field(ge=1, le=1000)] = 36
+    start: str = "2025-11"
+    turn_label: Literal["month", "round"] = "month"
+    seed: int = 0
+    countries: dict[str, Country]
+    world: World = Field(default_factory=World)
+    negotiation: Negotiation = Field(default_factory=Negotiation)
+    events: list[Event] = Field(default_factory=list)
+    games: list[Game] = Field(default_factory=list)
+    sources: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _references(self) -> Scenario:
+        # Cross-references are checked here so each error names the offending field.
+        problems: list[str] = []
+        ids = list(self.countries)
+        for key, country in self.countries.items():
+            if country.id != key:
+                problems.append(f"countries.{key}.id: is '{country.id}', must equal its key '{key}'")
+            for field in ("tariffs", "export_controls", "trade_exposure"):
+                for partner in getattr(country.instruments, field):
+                    if partner not in ids or partner == key:
+                        problems.append(_unknown(f"countries.{key}.instruments.{field}.{partner}",
+                                                 partner, [i for i in ids if i != key]))
+            for n, pledge in enumerate(country.pledges):
+                if pledge.to not in ids or pledge.to == key:
+                    problems.append(_unknown(f"countries.{key}.pledges.{n}.to", pledge.to,
+                                             [i for i in ids if i != key]))
+        pledge_ids = [p.id for c in self.countries.values() for p in c.pledges]
+        dupes = sorted({p for p in pledge_ids if pledge_ids.count(p) > 1})
+        if dupes:
+            problems.append(f"pledges: duplicate pledge ids {', '.join(dupes)}; each id must be unique")
+        for n, event in enumerate(self.events):
+            for field in ("country", "target"):
+                value = getattr(event, field)
+                if value is not None and value not in ids:
+                    problems.append(_unknown(f"events.{n}.{field}", value, ids))
+            if event.pledge is not None and event.pledge not in pledge_ids:
+                problems.append(_unknown(f"events.{n}.pledge", event.pledge, pledge_ids))
+        for n, game in enumerate(self.games):
+            for k, player in enumerate(game.players):
+                if player not in ids:
+                    problems.append(_unknown(f"games.{n}.players.{k}", player, ids))
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
+def _unknown(field: str, value: str, allowed: list[str]) -> str:
+    from negotiation.config.errors import suggest
+
+    return f"{field}: unknown country '{value}'{suggest(value, allowed)}; allowed: {', '.join(allowed)}"

@@ -1,0 +1,55 @@
+"""Checking files without running them: scenarios and country profiles."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from negotiation.config.errors import ConfigError, Problem, suggest
+from negotiation.config.models import Country
+from negotiation.config.resolve import find_scenario, problems_from_validation, resolve
+from negotiation.config.yamlio import read_yaml
+
+
+def kind_of(data: object) -> str:
+    """'scenario', 'country' or 'unknown', from the top-level keys of a YAML file."""
+    if isinstance(data, dict):
+        if "countries" in data:
+            return "scenario"
+        if "strategy" in data and "id" in data:
+            return "country"
+    return "unknown"
+
+
+def validate_path(name_or_path: str) -> list[Problem]:
+    """Every problem in one scenario or country file (an empty list when it is valid)."""
+    try:
+        path = find_scenario(name_or_path)
+        data, origins = read_yaml(path)
+        kind = kind_of(data)
+        if kind == "scenario":
+            resolve(path)
+        elif kind == "country":
+            _validate_country(data, origins, str(path))
+        else:
+            return [Problem(str(path), 1, "", "is neither a scenario (has 'countries') nor a country profile "
+                                              "(has 'id' and 'strategy')")]
+    except ConfigError as exc:
+        return exc.problems
+    return []
+
+
+def _validate_country(data: dict, origins, file: str) -> None:
+    from negotiation.strategies import REGISTRY
+
+    try:
+        country = Country.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(problems_from_validation(exc, origins, file, Country)) from None
+    name = country.strategy.name
+    if name not in REGISTRY:
+        line = origins.get(("strategy", "name"), (file, None))[1]
+        raise ConfigError([Problem(file, line, "strategy.name", f"unknown strategy '{name}'"
+                                   f"{suggest(name, list(REGISTRY))}; allowed: {', '.join(REGISTRY)}")])
+
+
+__all__ = ["kind_of", "validate_path"]

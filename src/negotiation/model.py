@@ -1,0 +1,311 @@
+"""TruceModel (a Mesa 3 model) and Country (a Mesa agent): the turn protocol of DESIGN.md.
+
+One step is one turn: events, negotiation, simultaneous actions, noisy observation,
+payoffs, world update, truce status.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+
+from negotiation import payoffs, truce
+from negotiation.config.models import Pledge, Scenario
+from negotiation.config.resolve import DEFAULT_SCENARIO, resolve, with_overrides
+from negotiation.negotiation import negotiate
+from negotiation.observation import Decision, Observation, PledgeView, Stakes
+from negotiation.strategies import Strategy, make_strategy
+from negotiation.world import PledgeState, World
+
+
+class Country(mesa.Agent):
+    """A country at the table: its strategy and its running payoff."""
+
+    def __init__(self, model: TruceModel, cid: str, index: int, strategy: Strategy):
+        super().__init__(model)
+        self.cid = cid
+        self.index = index
+        self.strategy = strategy
+        self.payoff = 0.0
+        self.total = 0.0
+
+
+class TruceModel(mesa.Model):
+    """The truce game as a Mesa model.
+
+    ``scenario`` is a :class:`Scenario`, a built-in name or a path; keyword overrides are
+    dotted scenario keys (``**{"world.allied_growth": 0.02}``), which is how
+    ``mesa.batch_run`` passes parameters. Without ``rng`` the scenario's seed is used.
+    """
+
+    def __init__(self, scenario: Scenario | str | Path = DEFAULT_SCENARIO, rng: Any = None,
+                 collect: bool = True, **overrides: Any):
+        if not isinstance(scenario, Scenario):
+            scenario = resolve(scenario, overrides or None)
+        elif overrides:
+            scenario = with_overrides(scenario, overrides)
+        super().__init__(rng=scenario.seed if rng is None else rng)
+        self.config = scenario
+        self.world = World.from_scenario(scenario)
+        self.ids = self.world.ids
+        self.index = {c: i for i, c in enumerate(self.ids)}
+        self.countries = [Country(self, cid, i, make_strategy(c.strategy))
+                          for i, (cid, c) in enumerate(scenario.countries.items())]
+        n = len(self.ids)
+        self.turn = 0
+        self.running = True
+        self.broken: truce.Break | None = None
+        self.status = truce.HOLDS
+        # per directed pair (i, j): i's mean level towards j, and what j saw of it, per turn
+        self.actual: dict[tuple[int, int], list[float | None]] = {}
+        self.seen: dict[tuple[int, int], list[float | None]] = {}
+        self.pledge_levels: dict[str, list[float | None]] = {p.id: [] for p in self.world.pledges}
+        self.pledge_seen: dict[str, list[float | None]] = {p.id: [] for p in self.world.pledges}
+        self.records: list[dict[str, Any]] = []
+        self.log: list[dict[str, Any]] = []
+        self.totals = np.zeros(n)
+        self._games = [(self.index[g.players[0]], self.index[g.players[1]], (g.T, g.R, g.P, g.S))
+                       for g in scenario.games]
+        self._invest_budget = np.array([c.preferences.invest_share * c.resources.investment_budget / 12
+                                        for c in scenario.countries.values()])
+        self.collect = collect
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"turn": "turn", "status": "status", "allied_share": lambda m: m.world.allied_share,
+                             "china_share": lambda m: m.world.china_share},
+            agent_reporters={"country": "cid", "payoff": "payoff", "total": "total"},
+        )
+
+    # --- the turn ------------------------------------------------------------------
+    def step(self) -> None:
+        t = self.turn
+        self._events(t)
+        if self.config.negotiation.enabled:
+            negotiate(self, t)
+        self._lapses(t)
+        decisions = [c.strategy.decide(self.observe(c.index), self.rng) for c in self.countries]
+        levels = self._levels(decisions, t)
+        self._retaliate(decisions)
+        self.world.apply_levels(levels, t)
+        seen = self._observe(levels)
+        terms = self._terms(levels, decisions)
+        pay = terms.total(self.world.weights)
+        self.totals += pay
+        for c in self.countries:
+            c.payoff, c.total = float(pay[c.index]), float(self.totals[c.index])
+        self._update_world(decisions, seen, t)
+        self._truce(levels, seen, t)
+        self._record(t, pay, terms, levels)
+        if self.collect:
+            self.datacollector.collect(self)
+        self.turn += 1
+        if self.turn >= self.config.turns:
+            self.running = False
+
+    def run(self) -> None:
+        while self.running:
+            self.step()
+
+    # --- events --------------------------------------------------------------------
+    def _events(self, t: int) -> None:
+        for event in self.config.events:
+            # a random shock draws every turn, so the stream of draws does not depend on the outcome
+            fires = event.turn == t if event.turn is not None else bool(self.rng.random() < event.probability)
+            if fires:
+                self._fire(event, t)
+
+    def _fire(self, event, t: int) -> None:
+        w = self.world
+        if event.kind == "set_control":
+            w.base_controls[self.index[event.country], self.index[event.target]] = float(np.clip(event.value, 0, 1))
+        elif event.kind == "set_tariff":
+            w.base_tariffs[self.index[event.country], self.index[event.target]] = max(0.0, event.value)
+        elif event.kind == "suspend_pledge":
+            for p in w.pledges:
+                if p.id == event.pledge:
+                    p.suspended = True
+        elif event.kind == "capacity_shock":
+            w.allied_share = float(np.clip(w.allied_share + event.value, 0.0, w.allied_cap))
+        self.log.append({"turn": t, "kind": "event", "event": event.kind, "text": event.text})
+
+    # --- pledges --------------------------------------------------------------------
+    def active_pledges(self, t: int) -> list[PledgeState]:
+        return [p for p in self.world.pledges if p.active(t)]
+
+    def add_pledge(self, giver: str, terms: dict, t: int) -> PledgeState:
+        """Make an accepted 'new pledge' concession a pledge in force from this turn."""
+        spec = Pledge.model_validate({"start": t, "end": t + self.config.negotiation.renewal_term,
+                                      "source": "negotiated", **terms})
+        state = PledgeState(spec, self.index[giver], self.index[spec.to], end=spec.end, start=spec.start)
+        self.world.pledges.append(state)
+        self.pledge_levels[spec.id] = [None] * t
+        self.pledge_seen[spec.id] = [None] * t
+        return state
+
+    def _lapses(self, t: int) -> None:
+        for p in self.world.pledges:
+            if p.end == t and p.spec.major and self.broken is None:
+                self.broken = truce.Break(t, self.ids[p.giver], p.id, "lapsed")
+                self.log.append({"turn": t, "kind": "lapse", "pledge": p.id})
+
+    def _levels(self, decisions: list[Decision], t: int) -> dict[str, float]:
+        levels: dict[str, float] = {}
+        for p in self.active_pledges(t):
+            level = decisions[p.giver].levels.get(p.id, 1.0)
+            levels[p.id] = 0.0 if p.suspended else float(np.clip(level, 0.0, 1.0))
+        return levels
+
+    def _retaliate(self, decisions: list[Decision]) -> None:
+        for i, decision in enumerate(decisions):
+            for partner, level in decision.retaliation.items():
+                self.world.retaliation[i, self.index[partner]] = max(0.0, level)
+
+    def _observe(self, levels: dict[str, float]) -> dict[str, float]:
+        seen = {}
+        for p in self.world.pledges:
+            level = levels.get(p.id)
+            if level is not None and p.spec.noise > 0 and self.rng.random() < p.spec.noise:
+                seen[p.id] = 1.0 - level
+            elif level is not None:
+                seen[p.id] = level
+            self.pledge_levels[p.id].append(level)
+            self.pledge_seen[p.id].append(seen.get(p.id))
+        return seen
+
+    # --- payoffs ---------------------------------------------------------------------
+    def _terms(self, levels: dict[str, float], decisions: list[Decision]) -> payoffs.Terms:
+        w, sc = self.world, self.config.world
+        n = len(self.ids)
+        active = [p for p in w.pledges if p.id in levels]
+        pledge_part = payoffs.pledge_terms(
+            n, np.array([p.giver for p in active], dtype=int), np.array([p.receiver for p in active], dtype=int),
+            np.array([levels[p.id] for p in active]), np.array([p.spec.cost for p in active]),
+            np.array([p.spec.value for p in active]))
+        games = np.zeros(n)
+        for a, b, (T, R, P, S) in self._games:
+            la, lb = self._mean_level(a, b, levels), self._mean_level(b, a, levels)
+            if la is not None and lb is not None:
+                ua, ub = payoffs.game_payoff(la, lb, T, R, P, S)
+                games[a] += ua
+                games[b] += ub
+        invest = np.array([d.invest for d in decisions])
+        leverage = np.zeros(n)
+        if w.supplier is not None:
+            leverage[w.supplier] = payoffs.leverage_value(w.china_share, sc.leverage_stake)
+        return payoffs.Terms(
+            pledges=pledge_part, games=games,
+            trade=payoffs.trade_loss(w.tariffs, w.trade, sc.tariff_war_loss, sc.nash_tariff),
+            security=payoffs.security_loss(w.demand, w.supplier_controls(), w.china_share, sc.supply_stake),
+            investment=invest, leverage=leverage)
+
+    def _mean_level(self, giver: int, receiver: int, levels: dict[str, float]) -> float | None:
+        got = [levels[p.id] for p in self.world.pledges
+               if p.giver == giver and p.receiver == receiver and p.id in levels]
+        return sum(got) / len(got) if got else None
+
+    # --- world update ------------------------------------------------------------------
+    def _update_world(self, decisions: list[Decision], seen: dict[str, float], t: int) -> None:
+        w, sc = self.world, self.config.world
+        for decision in decisions:
+            w.invest(decision.invest, t, sc.lead_time, sc.capacity_per_bn)
+        for p in w.pledges:
+            if p.spec.instrument == "investment" and p.id in seen:
+                w.invest(self.pledge_levels[p.id][-1] * p.spec.level / 12, t, sc.lead_time, sc.capacity_per_bn)
+        w.grow(t + 1)
+        # trust moves towards what each side saw of the other's pledges this turn
+        n = len(self.ids)
+        for i in range(n):
+            for j in range(n):
+                if i == j:
+                    continue
+                got = [seen[p.id] for p in w.pledges if p.giver == j and p.receiver == i and p.id in seen]
+                mine = [self.pledge_levels[p.id][-1] for p in w.pledges
+                        if p.giver == i and p.receiver == j and p.id in seen]
+                s = sum(got) / len(got) if got else None
+                if got or (i, j) in self.seen:
+                    self.seen.setdefault((i, j), [None] * t).append(s)
+                if mine or (i, j) in self.actual:
+                    self.actual.setdefault((i, j), [None] * t).append(sum(mine) / len(mine) if mine else None)
+                if s is not None:
+                    w.trust[i, j] += sc.trust_rate * (s - w.trust[i, j])
+
+    # --- truce ---------------------------------------------------------------------
+    def _truce(self, levels: dict[str, float], seen: dict[str, float], t: int) -> None:
+        thr = self.config.world.honour_threshold
+        major = [p for p in self.world.pledges if p.spec.major and p.id in levels]
+        if self.broken is None:
+            hit = truce.first_defection(((self.ids[p.giver], p.id, levels[p.id]) for p in major), thr)
+            if hit:
+                country, pledge_id = hit
+                p = next(p for p in major if p.id == pledge_id)
+                if p.suspended:
+                    cause = "event"
+                else:
+                    # only what the defector had seen before it moved this turn
+                    misread = truce.was_misread(self.seen.get((p.giver, p.receiver), [])[:t],
+                                                self.actual.get((p.receiver, p.giver), [])[:t], thr)
+                    cause = "misread" if misread else "real"
+                self.broken = truce.Break(t, country, pledge_id, cause)
+        parties = {(p.giver, p.receiver) for p in major}
+        retaliating = any(self.world.retaliation[a, b] > 0 for a, b in parties)
+        self.status = truce.status((levels[p.id] for p in major), (seen.get(p.id) for p in major),
+                                   retaliating, self.broken is not None, thr)
+
+    def _record(self, t: int, pay: np.ndarray, terms: payoffs.Terms, levels: dict[str, float]) -> None:
+        w = self.world
+        row: dict[str, Any] = {"turn": t, "status": self.status, "allied_share": w.allied_share,
+                               "china_share": w.china_share,
+                               "pledges_honoured": sum(1 for v in levels.values() if v >= 1.0),
+                               "pledges_active": len(levels)}
+        controls = w.supplier_controls()
+        for c in self.countries:
+            i = c.index
+            row[f"payoff.{c.cid}"] = float(pay[i])
+            row[f"total.{c.cid}"] = float(self.totals[i])
+            row[f"tariff_out.{c.cid}"] = float(w.tariffs[i].sum() / max(1, len(self.ids) - 1))
+            row[f"control_on.{c.cid}"] = float(controls[i])
+            row[f"trade_loss.{c.cid}"] = float(terms.trade[i])
+            row[f"security_loss.{c.cid}"] = float(terms.security[i])
+        self.records.append(row)
+
+    # --- what a country sees ---------------------------------------------------------
+    def observe(self, i: int) -> Observation:
+        """Country i's view at this point of the turn."""
+        w, sc, t = self.world, self.config, self.turn
+        me = self.ids[i]
+        views = tuple(PledgeView(p.id, self.ids[p.giver], self.ids[p.receiver], p.spec.instrument, p.spec.level,
+                                 p.spec.cost, p.spec.value, p.start, p.end, p.spec.major, p.spec.renewable)
+                      for p in w.pledges if (p.giver == i or p.receiver == i) and p.start <= t <= p.end)
+        partners = sorted({v.receiver if v.giver == me else v.giver for v in views}
+                          | {self.ids[b if a == i else a] for a, b, _ in self._games if i in (a, b)},
+                          key=self.index.get)
+        stakes, gains = {}, {}
+        for partner in partners:
+            j = self.index[partner]
+            value_in = sum(v.value for v in views if v.giver == partner and t < v.end)
+            cost_out = sum(v.cost for v in views if v.receiver == partner and t < v.end)
+            game = next((g for a, b, g in self._games if {a, b} == {i, j}), None)
+            stakes[partner] = Stakes(*payoffs.relation_stakes(value_in, cost_out, game))
+            now = payoffs.pair_trade_loss(w.tariffs[i, j], w.tariffs[j, i], w.trade[i, j],
+                                          sc.world.tariff_war_loss, sc.world.nash_tariff)
+            calm = payoffs.pair_trade_loss(w.tariffs[i, j] - w.retaliation[i, j], w.tariffs[j, i] - w.retaliation[j, i],
+                                           w.trade[i, j], sc.world.tariff_war_loss, sc.world.nash_tariff)
+            gains[partner] = now - calm
+        dependency = {}
+        if w.supplier == i:
+            dependency = {p: w.china_share for p in partners if w.demand[self.index[p]] > 0}
+        country = sc.countries[me]
+        return Observation(
+            me=me, turn=t, turns=sc.turns, patience=country.preferences.patience,
+            threshold=sc.world.honour_threshold, partners=tuple(partners),
+            seen={p: self.seen[(i, self.index[p])] for p in partners if (i, self.index[p]) in self.seen},
+            mine={p: self.actual[(i, self.index[p])] for p in partners if (i, self.index[p]) in self.actual},
+            trust={p: float(w.trust[i, self.index[p]]) for p in partners},
+            pledges=views, stakes=stakes, dependency=dependency,
+            retaliation={p: float(w.retaliation[i, self.index[p]]) for p in partners},
+            retaliation_step=country.preferences.retaliation, deescalation_gain=gains,
+            china_share=w.china_share, allied_growth=w.allied_growth,
+            renewal_term=sc.negotiation.renewal_term, renewal_window=sc.negotiation.renewal_window,
+            min_trust=sc.negotiation.min_trust, invest_budget=float(self._invest_budget[i]))

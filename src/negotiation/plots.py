@@ -1,0 +1,108 @@
+"""Matplotlib figures of one run. Each function takes a RunResult and returns a Figure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.colors import ListedColormap  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from negotiation.results import RunResult, turn_label  # noqa: E402
+
+
+def _mark_break(ax, result: RunResult) -> None:
+    if result.broken is not None:
+        ax.axvline(result.broken.turn, color="crimson", linestyle="--", linewidth=1)
+        ax.annotate(f"truce broken\n{result.broken.country} · {result.broken.pledge} ({result.broken.cause})",
+                    xy=(result.broken.turn, 1), xycoords=("data", "axes fraction"), xytext=(4, -4),
+                    textcoords="offset points", va="top", fontsize=8, color="crimson")
+
+
+def _turn_axis(ax, result: RunResult) -> None:
+    n = len(result.records)
+    step = max(1, n // 9)
+    ticks = list(range(0, n, step))
+    ax.set_xticks(ticks, [turn_label(result.scenario, t) for t in ticks], rotation=30, fontsize=8)
+    ax.set_xlim(-0.5, n - 0.5)
+
+
+def payoffs(result: RunResult) -> Figure:
+    """Cumulative payoff of each country over the turns."""
+    tl = result.timeline
+    fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    for cid in result.totals:
+        ax.plot(tl["turn"], tl[f"total.{cid}"], label=cid, linewidth=2)
+    ax.axhline(0, color="grey", linewidth=0.5)
+    _mark_break(ax, result)
+    _turn_axis(ax, result)
+    ax.set_ylabel("cumulative payoff (USD bn)")
+    ax.set_title(f"{result.scenario.name}: payoffs over time (seed {result.seed})")
+    ax.legend(ncols=min(5, len(result.totals)), fontsize=8)
+    return fig
+
+
+def compliance(result: RunResult) -> Figure:
+    """Pledges x turns: honoured, partial, defected, or not in force."""
+    table = result.compliance
+    data = table.to_numpy(dtype=float)
+    fig, ax = plt.subplots(figsize=(9, 0.28 * len(table) + 1.6), layout="constrained")
+    cmap = ListedColormap(["#c0392b", "#f5b041", "#27ae60"]).with_extremes(bad="#eeeeee")
+    binned = np.where(np.isnan(data), np.nan, np.where(data >= 1.0, 2, np.where(data >= 0.5, 1, 0)))
+    ax.imshow(np.ma.masked_invalid(binned), aspect="auto", cmap=cmap, vmin=0, vmax=2, interpolation="nearest")
+    ax.set_yticks(range(len(table)), table.index, fontsize=8)
+    _turn_axis(ax, result)
+    _mark_break(ax, result)
+    ax.set_title("pledge compliance (green honoured, amber partial, red defected, grey not in force)", fontsize=9)
+    return fig
+
+
+def instruments(result: RunResult) -> Figure:
+    """Mean tariff each country imposes, and the supplier's export controls on each country."""
+    tl = result.timeline
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6), sharex=True, layout="constrained")
+    for cid in result.totals:
+        top.plot(tl["turn"], 100 * tl[f"tariff_out.{cid}"], label=cid)
+        bottom.step(tl["turn"], tl[f"control_on.{cid}"], where="mid", label=cid)
+    top.set_ylabel("mean tariff imposed (%)")
+    bottom.set_ylabel("export controls faced (0-1)")
+    bottom.set_ylim(-0.05, 1.05)
+    top.legend(ncols=5, fontsize=8)
+    _mark_break(top, result)
+    _turn_axis(bottom, result)
+    top.set_title("tariffs and export controls")
+    return fig
+
+
+def capacity(result: RunResult) -> Figure:
+    """Allied share of processing capacity against China's share (its leverage)."""
+    tl = result.timeline
+    fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
+    ax.plot(tl["turn"], 100 * tl["allied_share"], label="allied capacity share", linewidth=2, color="#2471a3")
+    ax.plot(tl["turn"], 100 * tl["china_share"], label="China's share (leverage)", linewidth=2, color="#c0392b")
+    ax.set_ylabel("% of world processing")
+    ax.set_ylim(0, 100)
+    _mark_break(ax, result)
+    _turn_axis(ax, result)
+    ax.legend(fontsize=8)
+    ax.set_title("allied capacity against China's leverage")
+    return fig
+
+
+FIGURES = {"payoffs": payoffs, "compliance": compliance, "instruments": instruments, "capacity": capacity}
+
+
+def save_all(result: RunResult, folder: Path) -> list[Path]:
+    """Write every figure of the run as PNG into ``folder``."""
+    paths = []
+    for name, make in FIGURES.items():
+        fig = make(result)
+        path = folder / f"{name}.png"
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        paths.append(path)
+    return paths

@@ -1,0 +1,112 @@
+"""A finished run: totals, the truce outcome and the per-turn timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from negotiation.config.models import Scenario
+from negotiation.truce import Break
+
+if TYPE_CHECKING:
+    from negotiation.model import TruceModel
+
+
+def turn_label(scenario: Scenario, turn: int) -> str:
+    """'2026-11' for monthly scenarios, 'round 13' otherwise."""
+    if scenario.turn_label == "round":
+        return f"round {turn + 1}"
+    year, month = (int(x) for x in scenario.start.split("-")[:2])
+    months = year * 12 + month - 1 + turn
+    return f"{months // 12}-{months % 12 + 1:02d}"
+
+
+@dataclass
+class RunResult:
+    scenario: Scenario
+    seed: int
+    records: list[dict[str, Any]]
+    pledge_levels: dict[str, list[float | None]]
+    pledge_seen: dict[str, list[float | None]]
+    broken: Break | None
+    totals: dict[str, float]
+    log: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def from_model(cls, model: TruceModel, seed: int) -> RunResult:
+        return cls(model.config, seed, model.records, model.pledge_levels, model.pledge_seen, model.broken,
+                   {c.cid: c.total for c in model.countries}, model.log)
+
+    @property
+    def held(self) -> bool:
+        return self.broken is None
+
+    @property
+    def timeline(self) -> pd.DataFrame:
+        """One row per turn: status, allied share, China's share, and per-country columns."""
+        frame = pd.DataFrame.from_records(self.records)
+        frame.insert(1, "date", [turn_label(self.scenario, t) for t in frame["turn"]])
+        return frame
+
+    @property
+    def compliance(self) -> pd.DataFrame:
+        """Pledges x turns: the level each pledge was honoured at (NaN when not in force)."""
+        frame = pd.DataFrame({pid: pd.Series(levels, dtype="float64") for pid, levels in self.pledge_levels.items()})
+        return frame.T
+
+    def outcome(self) -> dict[str, Any]:
+        """The flat outcome of the run, as kept in sweep tables."""
+        last = self.records[-1] if self.records else {}
+        row: dict[str, Any] = {
+            "held": self.held,
+            "break_turn": self.broken.turn if self.broken else None,
+            "breaker": self.broken.country if self.broken else None,
+            "break_pledge": self.broken.pledge if self.broken else None,
+            "break_cause": self.broken.cause if self.broken else None,
+            "misread": self.broken.misread if self.broken else None,
+            "allied_share": last.get("allied_share"),
+            "china_share": last.get("china_share"),
+        }
+        row.update({f"payoff.{c}": v for c, v in self.totals.items()})
+        return row
+
+    def summary(self) -> dict[str, Any]:
+        """What ``summary.json`` holds."""
+        return {
+            "scenario": self.scenario.name,
+            "seed": self.seed,
+            "turns": len(self.records),
+            "truce": {"held": self.held, **(self.broken.as_dict() if self.broken else {}),
+                      "text": self.describe_truce()},
+            "payoffs": self.totals,
+            "final": {k: v for k, v in (self.records[-1].items() if self.records else [])
+                      if not k.startswith(("payoff.", "total."))},
+            "renewals": [e for e in self.negotiations() if e["verdict"] == "accept"],
+        }
+
+    def describe_truce(self) -> str:
+        if self.broken is None:
+            return f"The truce held for all {len(self.records)} turns."
+        return "The truce was " + self.broken.describe(turn_label(self.scenario, self.broken.turn)) + "."
+
+    def negotiations(self) -> list[dict[str, Any]]:
+        """Every offer made, as plain dicts: turn, from, to, gives, asks, verdict."""
+        out = []
+        for e in self.log:
+            if e["kind"] != "offer":
+                continue
+            o = e["offer"]
+            out.append({"turn": e["turn"], "from": o.proposer, "to": o.receiver,
+                        "give": [_concession_text(c) for c in o.give], "ask": [_concession_text(c) for c in o.ask],
+                        "verdict": e["verdict"]})
+        return out
+
+
+def _concession_text(c) -> str:
+    if c.kind == "renew":
+        return f"renew {c.pledge}"
+    if c.kind == "rollback":
+        return f"roll back {c.country} tariffs on {c.target}"
+    return f"new pledge {(c.terms or {}).get('id', '?')}"

@@ -1,0 +1,87 @@
+"""Strategies whose moves come from outside the model: a script, or a person."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from negotiation.observation import Decision, Observation, Offer, Response
+from negotiation.strategies.base import Strategy
+
+_WORDS = {"C": 1.0, "D": 0.0, "honour": 1.0, "defect": 0.0}
+
+
+class Scripted(Strategy):
+    """Plays a fixed list of moves, one per turn, then repeats the last (classroom and tests).
+
+    A move is ``C``/``honour`` (1), ``D``/``defect`` (0) or a level in [0, 1];
+    ``accept`` says whether offers are accepted.
+    """
+
+    name = "scripted"
+    classifier = {"stochastic": False, "memory_depth": 0, "forward_looking": False, "needs_person": False}
+    defaults = {"moves": ["C"], "accept": True}
+
+    def validate(self) -> None:
+        moves = self.params["moves"]
+        if not moves:
+            raise ValueError("strategy 'scripted' needs at least one move")
+        for move in moves:
+            if not (move in _WORDS or (isinstance(move, (int, float)) and not isinstance(move, bool)
+                                       and 0.0 <= move <= 1.0)):
+                raise ValueError(f"strategy 'scripted' move {move!r} is not allowed; "
+                                 "use C, D, honour, defect or a level in [0, 1]")
+
+    def level(self, partner: str, obs: Observation, rng: np.random.Generator) -> float:
+        moves = self.params["moves"]
+        move = moves[min(obs.turn, len(moves) - 1)]
+        return _WORDS[move] if isinstance(move, str) else float(move)
+
+    def retaliates(self) -> bool:
+        return False
+
+    def respond(self, offer: Offer, obs: Observation, rng: np.random.Generator) -> Response:
+        return Response("accept" if self.params["accept"] else "reject")
+
+
+class Human(Strategy):
+    """A person at the keyboard or in the browser (classroom play, DESIGN.md; seats as in
+    oTree). Their moves are submitted by the play front end; when none is submitted (an
+    empty seat, a timer running out) the ``default`` strategy moves for them.
+    """
+
+    name = "human"
+    classifier = {"stochastic": False, "memory_depth": float("inf"), "forward_looking": True,
+                  "needs_person": True}
+    defaults = {"default": "tit_for_tat"}
+
+    def validate(self) -> None:
+        from negotiation.strategies import REGISTRY
+
+        if self.params["default"] not in REGISTRY or self.params["default"] == "human":
+            allowed = ", ".join(n for n in REGISTRY if n != "human")
+            raise ValueError(f"strategy 'human' parameter 'default' must be one of: {allowed}")
+        self.fallback = REGISTRY[self.params["default"]]()
+        self.pending: Decision | None = None
+        self.answers: dict[int, Response] = {}
+        self.offers: list[Offer] = []
+
+    def level(self, partner: str, obs: Observation, rng: np.random.Generator) -> float:
+        return self.fallback.level(partner, obs, rng)
+
+    def retaliates(self) -> bool:
+        return self.fallback.retaliates()
+
+    def decide(self, obs: Observation, rng: np.random.Generator) -> Decision:
+        if self.pending is None:
+            return self.fallback.decide(obs, rng)
+        decision, self.pending = self.pending, None
+        return decision
+
+    def propose(self, obs: Observation, rng: np.random.Generator) -> list[Offer]:
+        if self.pending is None and not self.offers:
+            return self.fallback.propose(obs, rng)
+        offers, self.offers = self.offers, []
+        return offers
+
+    def respond(self, offer: Offer, obs: Observation, rng: np.random.Generator) -> Response:
+        return self.answers.pop(hash(offer), None) or self.fallback.respond(offer, obs, rng)

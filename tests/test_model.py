@@ -1,0 +1,102 @@
+"""The engine as a Mesa model: seeding, the datacollector, batch_run, and the turn protocol."""
+
+import mesa
+import numpy as np
+import pandas as pd
+import pytest
+
+from negotiation import TruceModel, load_scenario, run
+
+
+def test_same_seed_same_run_different_seeds_can_differ():
+    a, b = run("busan_truce_2025", seed=5), run("busan_truce_2025", seed=5)
+    pd.testing.assert_frame_equal(a.timeline, b.timeline)
+    assert a.totals == b.totals
+    outcomes = {(r.broken.turn if r.broken else None) for r in (run("busan_truce_2025", seed=s) for s in range(30))}
+    assert len(outcomes) > 1
+
+
+def test_the_model_accepts_rng_and_uses_the_scenario_seed_without_it():
+    scenario = load_scenario("busan_truce_2025")
+    plain = TruceModel(scenario)
+    plain.run()
+    seeded = TruceModel(scenario, rng=scenario.seed)
+    seeded.run()
+    assert [c.total for c in plain.countries] == [c.total for c in seeded.countries]
+    other = TruceModel(scenario, rng=np.random.default_rng(123))
+    other.run()
+    assert other.turn == scenario.turns
+
+
+def test_countries_are_mesa_agents_registered_with_the_model():
+    model = TruceModel("busan_truce_2025")
+    assert len(model.agents) == 5
+    assert sorted(a.cid for a in model.agents) == ["AU", "CN", "EU", "JP", "US"]
+
+
+def test_the_datacollector_keeps_one_row_per_turn_and_agent():
+    model = TruceModel("busan_truce_2025", collect=True)
+    model.run()
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert len(frame) == 36 and {"status", "allied_share", "china_share"} <= set(frame.columns)
+    agents = model.datacollector.get_agent_vars_dataframe()
+    assert len(agents) == 36 * 5
+
+
+def test_the_model_runs_under_mesa_batch_run_with_dotted_overrides():
+    results = mesa.batch_run(
+        TruceModel,
+        parameters={"scenario": "busan_truce_2025", "world.allied_growth": [0.0, 0.03]},
+        rng=[1, 2], max_steps=100, number_processes=1, data_collection_period=-1, display_progress=False,
+    )
+    frame = pd.DataFrame(results).drop_duplicates("RunId")
+    assert len(frame) == 4
+    assert set(frame["world.allied_growth"]) == {0.0, 0.03}
+    fast = frame[frame["world.allied_growth"] == 0.03]["allied_share"]
+    slow = frame[frame["world.allied_growth"] == 0.0]["allied_share"]
+    assert fast.min() > slow.max()
+
+
+def test_allied_share_grows_from_20_to_30_percent_in_a_year_under_default_growth():
+    result = run("busan_truce_2025", overrides={"countries.JP.pledges": [], "countries.US.pledges": [],
+                                                "countries.EU.pledges": [], "countries.AU.pledges": [],
+                                                "countries.CN.pledges": [], "events": []})
+    share = result.timeline["allied_share"]
+    assert share.iloc[11] == pytest.approx(0.30, abs=1e-4)
+    assert result.timeline["china_share"].iloc[11] == pytest.approx(0.60, abs=1e-4)
+
+
+def test_investment_adds_capacity_only_after_the_lead_time():
+    base = {"events": [], "world.allied_growth": 0.0, "world.lead_time": 5}
+    quiet = run("busan_truce_2025", overrides={**base, "countries.JP.pledges": [], "countries.US.pledges": [],
+                                               "countries.AU.pledges": [], "countries.EU.pledges": []})
+    shares = quiet.timeline["allied_share"].tolist()
+    assert shares[3] == pytest.approx(0.20)
+    busy = run("busan_truce_2025", overrides=base)
+    shares = busy.timeline["allied_share"].tolist()
+    assert shares[3] == pytest.approx(0.20) and shares[10] > 0.20
+
+
+def test_the_one_year_pledges_are_renewed_at_turn_12_when_both_sides_trust_each_other():
+    result = run("busan_truce_2025", overrides={"events": []})
+    renewals = [e for e in result.negotiations() if e["verdict"] == "accept" and e["turn"] == 12]
+    renewed = {c for e in renewals for c in e["give"] + e["ask"]}
+    assert {"renew C1", "renew U1"} <= renewed
+    assert result.compliance.loc["C1", 12] == 1.0
+
+
+def test_without_negotiation_the_one_year_clocks_lapse_and_break_the_truce():
+    result = run("busan_truce_2025", overrides={"events": [], "negotiation.enabled": False})
+    assert result.broken.turn == 12 and result.broken.cause == "lapsed"
+
+
+def test_a_defector_in_chinas_seat_breaks_the_truce_at_once_and_is_refused_renewal():
+    result = run("busan_truce_2025", overrides={"countries.CN.strategy.name": "defector"})
+    assert (result.broken.turn, result.broken.country, result.broken.cause) == (0, "CN", "real")
+    assert not [e for e in result.negotiations() if e["verdict"] == "accept" and "CN" in (e["from"], e["to"])]
+
+
+def test_retaliation_raises_tariffs_after_a_defection():
+    result = run("busan_truce_2025", overrides={"countries.CN.strategy.name": "defector", "events": []})
+    us_tariffs = result.timeline["tariff_out.US"]
+    assert us_tariffs.iloc[3] > us_tariffs.iloc[0]

@@ -1,0 +1,79 @@
+"""The payoff rules, checked with plain numbers."""
+
+import numpy as np
+import pytest
+
+from negotiation import payoffs
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    (1, 1, (3, 3)), (1, 0, (0, 5)), (0, 1, (5, 0)), (0, 0, (1, 1)),
+])
+def test_game_payoff_reproduces_the_prisoners_dilemma_table(a, b, expected):
+    assert payoffs.game_payoff(a, b, T=5, R=3, P=1, S=0) == expected
+
+
+def test_game_payoff_is_not_additive():
+    # T + S != R + P in the textbook table: no sum of per-pledge terms can produce it
+    ua_cc, _ = payoffs.game_payoff(1, 1, 5, 3, 1, 0)
+    ua_dd, _ = payoffs.game_payoff(0, 0, 5, 3, 1, 0)
+    ua_cd, _ = payoffs.game_payoff(1, 0, 5, 3, 1, 0)
+    ua_dc, _ = payoffs.game_payoff(0, 1, 5, 3, 1, 0)
+    assert ua_cc + ua_dd != ua_cd + ua_dc
+
+
+def test_half_honoured_levels_interpolate_between_outcomes():
+    ua, ub = payoffs.game_payoff(0.5, 0.5, 5, 3, 1, 0)
+    assert ua == ub == pytest.approx((3 + 0 + 5 + 1) / 4)
+
+
+def test_pledge_terms_give_value_to_receiver_and_cost_to_giver():
+    out = payoffs.pledge_terms(3, np.array([0, 1]), np.array([1, 2]), np.array([1.0, 0.5]),
+                               costs=np.array([2.0, 4.0]), values=np.array([10.0, 6.0]))
+    assert out.tolist() == [-2.0, 10.0 - 2.0, 3.0]
+
+
+def test_tariff_war_at_the_nash_tariff_costs_the_ossa_share_of_trade():
+    tariffs = np.array([[0, 0.63], [0.63, 0]])
+    trade = np.array([[0, 100.0], [100.0, 0]])
+    loss = payoffs.trade_loss(tariffs, trade, war_loss=0.029, nash_tariff=0.63)
+    assert loss == pytest.approx([2.9, 2.9])
+
+
+def test_free_trade_costs_nothing_and_half_the_tariff_a_quarter():
+    trade = np.array([[0, 100.0], [100.0, 0]])
+    assert payoffs.trade_loss(np.zeros((2, 2)), trade, 0.029, 0.63).tolist() == [0, 0]
+    half = payoffs.trade_loss(np.full((2, 2), 0.315), trade, 0.029, 0.63)
+    assert half == pytest.approx([2.9 / 4, 2.9 / 4])
+
+
+def test_security_loss_scales_with_demand_dependency_and_controls():
+    loss = payoffs.security_loss(np.array([0.4, 0.1]), np.array([1.0, 0.5]), china_share=0.7, stake=20)
+    assert loss == pytest.approx([20 * 0.4 * 0.7, 20 * 0.1 * 0.7 * 0.5])
+
+
+def test_leverage_falls_with_china_share():
+    assert payoffs.leverage_value(0.7, 5) > payoffs.leverage_value(0.6, 5)
+
+
+def test_terms_total_weighs_each_term():
+    terms = payoffs.Terms(pledges=np.array([1.0]), games=np.array([2.0]), trade=np.array([0.5]),
+                          security=np.array([0.25]), investment=np.array([1.0]), leverage=np.array([4.0]))
+    assert terms.total(np.array([[1, 1, 1, 1, 1]])).tolist() == [1 + 2 - 0.5 - 0.25 - 1 + 4]
+    assert terms.total(np.array([[0, 0, 0, 0, 0]])).tolist() == [0]
+
+
+def test_grim_threshold_and_gtft_forgiveness_match_the_textbook():
+    assert payoffs.grim_threshold(5, 3, 1) == 0.5
+    assert payoffs.gtft_forgiveness(5, 3, 1, 0) == pytest.approx(1 / 3)
+
+
+@pytest.mark.parametrize(("delta", "pays"), [(0.49, True), (0.5, False), (0.9, False)])
+def test_defection_pays_below_the_bagwell_staiger_bound(delta, pays):
+    # gain T-R = 2, loss R-P = 2: defecting pays iff 2 > delta/(1-delta) * 2, i.e. delta < 0.5
+    assert payoffs.defection_pays(gain=2, loss=2, patience=delta) is pays
+
+
+def test_relation_stakes_combine_pledges_and_game():
+    assert payoffs.relation_stakes(4.0, 1.5, None) == (2.5, 4.0, 0.0)
+    assert payoffs.relation_stakes(0.0, 0.0, (5, 3, 1, 0)) == (3, 5, 1)

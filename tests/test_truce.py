@@ -1,0 +1,52 @@
+"""Truce status and the attribution of a break."""
+
+from negotiation import run, truce
+
+
+def test_status_holds_when_every_major_pledge_is_honoured_and_seen_so():
+    assert truce.status([1.0, 1.0], [1.0, 1.0], retaliating=False, broken=False, threshold=0.5) == "holds"
+
+
+def test_status_is_strained_by_partial_compliance_a_bad_signal_or_retaliation():
+    assert truce.status([1.0, 0.7], [1.0, 0.7], False, False, 0.5) == "strained"
+    assert truce.status([1.0, 1.0], [1.0, 0.0], False, False, 0.5) == "strained"
+    assert truce.status([1.0], [1.0], True, False, 0.5) == "strained"
+
+
+def test_broken_is_absorbing():
+    assert truce.status([1.0], [1.0], False, True, 0.5) == "broken"
+
+
+def test_a_defection_answering_a_false_signal_is_a_misread():
+    assert truce.was_misread(seen_by_defector=[1.0, 0.0], actual_of_partner=[1.0, 1.0], threshold=0.5)
+
+
+def test_a_defection_answering_a_real_one_is_not_a_misread():
+    assert not truce.was_misread([1.0, 0.0], [1.0, 0.0], 0.5)
+    assert not truce.was_misread([1.0, 1.0], [1.0, 1.0], 0.5)
+
+
+def test_first_defection_is_the_first_below_threshold_in_order():
+    moves = [("US", "U1", 1.0), ("CN", "C5", 0.2), ("CN", "C1", 0.0)]
+    assert truce.first_defection(moves, 0.5) == ("CN", "C5")
+    assert truce.first_defection(moves[:1], 0.5) is None
+
+
+def test_break_by_a_scripted_defection_is_attributed_to_its_country_turn_and_pledge(pd_file):
+    path = pd_file("scripted", "tit_for_tat", turns=10)
+    result = run(path, overrides={"countries.A.strategy.params": {"moves": ["C", "C", "C", "D", "C"]}})
+    assert result.broken == truce.Break(3, "A", "a", "real")
+    assert "broken at turn 3" in result.describe_truce()
+
+
+def test_noise_that_makes_a_grim_trigger_defect_is_attributed_as_a_misread(pd_file):
+    # both honour always in fact; with noise, the first defection is grim trigger answering a false signal
+    path = pd_file("grim_trigger", "grim_trigger", turns=60, noise=0.2)
+    causes = {run(path, seed=s).broken.cause for s in range(5)}
+    assert causes == {"misread"}
+
+
+def test_a_suspended_pledge_breaks_the_truce_by_event():
+    result = run("rare_earth_shock")
+    assert result.broken.turn == 6
+    assert (result.broken.country, result.broken.pledge, result.broken.cause) == ("CN", "C1", "event")
