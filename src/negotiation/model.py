@@ -90,12 +90,13 @@ class TruceModel(mesa.Model):
         self._retaliate(decisions)
         self.world.apply_levels(levels, t)
         seen = self._observe(levels)
-        terms = self._terms(levels, decisions)
+        pair_levels, pair_seen = self._pair_means(levels), self._pair_means(seen)
+        terms = self._terms(levels, pair_levels, decisions)
         pay = terms.total(self.world.weights)
         self.totals += pay
         for c in self.countries:
             c.payoff, c.total = float(pay[c.index]), float(self.totals[c.index])
-        self._update_world(decisions, seen, t)
+        self._update_world(decisions, pair_levels, pair_seen, t)
         self._truce(levels, seen, t)
         self._record(t, pay, terms, levels)
         if self.collect:
@@ -175,7 +176,8 @@ class TruceModel(mesa.Model):
         return seen
 
     # --- payoffs ---------------------------------------------------------------------
-    def _terms(self, levels: dict[str, float], decisions: list[Decision]) -> payoffs.Terms:
+    def _terms(self, levels: dict[str, float], pair_levels: dict[tuple[int, int], float],
+               decisions: list[Decision]) -> payoffs.Terms:
         w, sc = self.world, self.config.world
         n = len(self.ids)
         active = [p for p in w.pledges if p.id in levels]
@@ -185,7 +187,7 @@ class TruceModel(mesa.Model):
             np.array([p.spec.value for p in active]))
         games = np.zeros(n)
         for a, b, (T, R, P, S) in self._games:
-            la, lb = self._mean_level(a, b, levels), self._mean_level(b, a, levels)
+            la, lb = pair_levels.get((a, b)), pair_levels.get((b, a))
             if la is not None and lb is not None:
                 ua, ub = payoffs.game_payoff(la, lb, T, R, P, S)
                 games[a] += ua
@@ -200,36 +202,41 @@ class TruceModel(mesa.Model):
             security=payoffs.security_loss(w.demand, w.supplier_controls(), w.china_share, sc.supply_stake),
             investment=invest, leverage=leverage)
 
-    def _mean_level(self, giver: int, receiver: int, levels: dict[str, float]) -> float | None:
-        got = [levels[p.id] for p in self.world.pledges
-               if p.giver == giver and p.receiver == receiver and p.id in levels]
-        return sum(got) / len(got) if got else None
+    def _pair_means(self, levels: dict[str, float]) -> dict[tuple[int, int], float]:
+        """(giver, receiver) -> the value-weighted mean level of the giver's pledges in force.
+
+        Weighted by each pledge's value to the receiver: a country judges a partner by the
+        pledges that matter to it (equal weights when none has a value, as in the dilemma).
+        """
+        groups: dict[tuple[int, int], list[tuple[float, float]]] = {}
+        for p in self.world.pledges:
+            level = levels.get(p.id)
+            if level is not None:
+                groups.setdefault((p.giver, p.receiver), []).append((level, p.spec.value))
+        out = {}
+        for pair, items in groups.items():
+            total = sum(w for _, w in items)
+            out[pair] = (sum(lv * w for lv, w in items) / total if total > 0
+                         else sum(lv for lv, _ in items) / len(items))
+        return out
 
     # --- world update ------------------------------------------------------------------
-    def _update_world(self, decisions: list[Decision], seen: dict[str, float], t: int) -> None:
+    def _update_world(self, decisions: list[Decision], mine: dict[tuple[int, int], float],
+                      seen: dict[tuple[int, int], float], t: int) -> None:
         w, sc = self.world, self.config.world
         for decision in decisions:
             w.invest(decision.invest, t, sc.lead_time, sc.capacity_per_bn)
         for p in w.pledges:
-            if p.spec.instrument == "investment" and p.id in seen:
-                w.invest(self.pledge_levels[p.id][-1] * p.spec.level / 12, t, sc.lead_time, sc.capacity_per_bn)
+            level = self.pledge_levels[p.id][-1]
+            if p.spec.instrument == "investment" and level is not None:
+                w.invest(level * p.spec.level / 12, t, sc.lead_time, sc.capacity_per_bn)
         w.grow(t + 1)
-        # trust moves towards what each side saw of the other's pledges this turn
-        n = len(self.ids)
-        for i in range(n):
-            for j in range(n):
-                if i == j:
-                    continue
-                got = [seen[p.id] for p in w.pledges if p.giver == j and p.receiver == i and p.id in seen]
-                mine = [self.pledge_levels[p.id][-1] for p in w.pledges
-                        if p.giver == i and p.receiver == j and p.id in seen]
-                s = sum(got) / len(got) if got else None
-                if got or (i, j) in self.seen:
-                    self.seen.setdefault((i, j), [None] * t).append(s)
-                if mine or (i, j) in self.actual:
-                    self.actual.setdefault((i, j), [None] * t).append(sum(mine) / len(mine) if mine else None)
-                if s is not None:
-                    w.trust[i, j] += sc.trust_rate * (s - w.trust[i, j])
+        _append_turn(self.actual, mine, t)
+        # self.seen is keyed by (observer, observed): the receiver's view of the giver
+        _append_turn(self.seen, {(r, g): level for (g, r), level in seen.items()}, t)
+        for (giver, receiver), level in seen.items():
+            # trust moves towards what the receiver saw of the giver's pledges this turn
+            w.trust[receiver, giver] += sc.trust_rate * (level - w.trust[receiver, giver])
 
     # --- truce ---------------------------------------------------------------------
     def _truce(self, levels: dict[str, float], seen: dict[str, float], t: int) -> None:
@@ -309,3 +316,13 @@ class TruceModel(mesa.Model):
             china_share=w.china_share, allied_growth=w.allied_growth,
             renewal_term=sc.negotiation.renewal_term, renewal_window=sc.negotiation.renewal_window,
             min_trust=sc.negotiation.min_trust, invest_budget=float(self._invest_budget[i]))
+
+
+def _append_turn(history: dict[tuple[int, int], list[float | None]], now: dict[tuple[int, int], float],
+                 t: int) -> None:
+    """Add turn t to per-pair histories: the pair's level, or None for a pair with nothing in force."""
+    for pair, values in history.items():
+        values.append(now.get(pair))
+    for pair, level in now.items():
+        if pair not in history:
+            history[pair] = [None] * t + [level]

@@ -94,7 +94,8 @@ class Strategy:
     def respond(self, offer: Offer, obs: Observation, rng: np.random.Generator) -> Response:
         if not self.willing(offer.proposer, obs):
             return Response("reject")
-        if offer_value(offer, obs) >= 0:
+        would_offer = {c for o in self.propose(obs, rng) if o.receiver == offer.proposer for c in o.give + o.ask}
+        if offer_value(offer, obs) >= 0 or set(offer.give + offer.ask) <= would_offer:
             return Response("accept")
         # Counter: keep what I receive, give less, cheapest concessions kept first.
         mine = sorted(offer.ask, key=lambda c: concession_value(c, obs))
