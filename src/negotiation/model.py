@@ -16,7 +16,7 @@ from negotiation import payoffs, truce
 from negotiation.config.models import Pledge, Scenario
 from negotiation.config.resolve import DEFAULT_SCENARIO, resolve, with_overrides
 from negotiation.negotiation import negotiate
-from negotiation.observation import Decision, Observation, PledgeView, Stakes
+from negotiation.observation import Decision, Observation, Stakes
 from negotiation.strategies import Strategy, make_strategy
 from negotiation.world import PledgeState, World
 
@@ -72,6 +72,9 @@ class TruceModel(mesa.Model):
         self._invest_budget = np.array([c.preferences.invest_share * c.resources.investment_budget / 12
                                         for c in scenario.countries.values()])
         self.collect = collect
+        # observations are cached per turn until an agreement or an event changes the state
+        self.changes = 0
+        self._views: dict[int, tuple[tuple[int, int], Observation]] = {}
         self.datacollector = mesa.DataCollector(
             model_reporters={"turn": "turn", "status": "status", "allied_share": lambda m: m.world.allied_share,
                              "china_share": lambda m: m.world.china_share},
@@ -129,6 +132,7 @@ class TruceModel(mesa.Model):
                     p.suspended = True
         elif event.kind == "capacity_shock":
             w.allied_share = float(np.clip(w.allied_share + event.value, 0.0, w.allied_cap))
+        self.changes += 1
         self.log.append({"turn": t, "kind": "event", "event": event.kind, "text": event.text})
 
     # --- pledges --------------------------------------------------------------------
@@ -141,6 +145,7 @@ class TruceModel(mesa.Model):
                                       "source": "negotiated", **terms})
         state = PledgeState(spec, self.index[giver], self.index[spec.to], end=spec.end, start=spec.start)
         self.world.pledges.append(state)
+        self.changes += 1
         self.pledge_levels[spec.id] = [None] * t
         self.pledge_seen[spec.id] = [None] * t
         return state
@@ -155,7 +160,7 @@ class TruceModel(mesa.Model):
         levels: dict[str, float] = {}
         for p in self.active_pledges(t):
             level = decisions[p.giver].levels.get(p.id, 1.0)
-            levels[p.id] = 0.0 if p.suspended else float(np.clip(level, 0.0, 1.0))
+            levels[p.id] = 0.0 if p.suspended else min(1.0, max(0.0, float(level)))
         return levels
 
     def _retaliate(self, decisions: list[Decision]) -> None:
@@ -165,9 +170,10 @@ class TruceModel(mesa.Model):
 
     def _observe(self, levels: dict[str, float]) -> dict[str, float]:
         seen = {}
+        scale = self.config.world.noise_scale
         for p in self.world.pledges:
             level = levels.get(p.id)
-            if level is not None and p.spec.noise > 0 and self.rng.random() < p.spec.noise:
+            if level is not None and p.spec.noise > 0 and self.rng.random() < min(1.0, p.spec.noise * scale):
                 seen[p.id] = 1.0 - level
             elif level is not None:
                 seen[p.id] = level
@@ -279,15 +285,25 @@ class TruceModel(mesa.Model):
 
     # --- what a country sees ---------------------------------------------------------
     def observe(self, i: int) -> Observation:
-        """Country i's view at this point of the turn."""
+        """Country i's view at this point of the turn (rebuilt only after the state changed)."""
+        key = (self.turn, self.changes)
+        cached = self._views.get(i)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        obs = self._observation(i)
+        self._views[i] = (key, obs)
+        return obs
+
+    def _observation(self, i: int) -> Observation:
         w, sc, t = self.world, self.config, self.turn
         me = self.ids[i]
-        views = tuple(PledgeView(p.id, self.ids[p.giver], self.ids[p.receiver], p.spec.instrument, p.spec.level,
-                                 p.spec.cost, p.spec.value, p.start, p.end, p.spec.major, p.spec.renewable)
-                      for p in w.pledges if (p.giver == i or p.receiver == i) and p.start <= t <= p.end)
+        views = tuple(p.view(self.ids) for p in w.pledges
+                      if (p.giver == i or p.receiver == i) and p.start <= t <= p.end)
         partners = sorted({v.receiver if v.giver == me else v.giver for v in views}
                           | {self.ids[b if a == i else a] for a, b, _ in self._games if i in (a, b)},
                           key=self.index.get)
+        tariffs, retaliation, trade = w.tariffs.tolist(), w.retaliation.tolist(), w.trade.tolist()
+        war, nash = sc.world.tariff_war_loss, sc.world.nash_tariff
         stakes, gains = {}, {}
         for partner in partners:
             j = self.index[partner]
@@ -295,10 +311,9 @@ class TruceModel(mesa.Model):
             cost_out = sum(v.cost for v in views if v.receiver == partner and t < v.end)
             game = next((g for a, b, g in self._games if {a, b} == {i, j}), None)
             stakes[partner] = Stakes(*payoffs.relation_stakes(value_in, cost_out, game))
-            now = payoffs.pair_trade_loss(w.tariffs[i, j], w.tariffs[j, i], w.trade[i, j],
-                                          sc.world.tariff_war_loss, sc.world.nash_tariff)
-            calm = payoffs.pair_trade_loss(w.tariffs[i, j] - w.retaliation[i, j], w.tariffs[j, i] - w.retaliation[j, i],
-                                           w.trade[i, j], sc.world.tariff_war_loss, sc.world.nash_tariff)
+            now = payoffs.pair_trade_loss(tariffs[i][j], tariffs[j][i], trade[i][j], war, nash)
+            calm = payoffs.pair_trade_loss(tariffs[i][j] - retaliation[i][j], tariffs[j][i] - retaliation[j][i],
+                                           trade[i][j], war, nash)
             gains[partner] = now - calm
         dependency = {}
         if w.supplier == i:
@@ -309,9 +324,9 @@ class TruceModel(mesa.Model):
             threshold=sc.world.honour_threshold, partners=tuple(partners),
             seen={p: self.seen[(i, self.index[p])] for p in partners if (i, self.index[p]) in self.seen},
             mine={p: self.actual[(i, self.index[p])] for p in partners if (i, self.index[p]) in self.actual},
-            trust={p: float(w.trust[i, self.index[p]]) for p in partners},
+            trust={p: w.trust[i, self.index[p]].item() for p in partners},
             pledges=views, stakes=stakes, dependency=dependency,
-            retaliation={p: float(w.retaliation[i, self.index[p]]) for p in partners},
+            retaliation={p: retaliation[i][self.index[p]] for p in partners},
             retaliation_step=country.preferences.retaliation, deescalation_gain=gains,
             china_share=w.china_share, allied_growth=w.allied_growth,
             renewal_term=sc.negotiation.renewal_term, renewal_window=sc.negotiation.renewal_window,

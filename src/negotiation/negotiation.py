@@ -59,6 +59,7 @@ def _check_concession(model: TruceModel, c: Concession, giver: str, receiver: st
 
 
 def _apply(model: TruceModel, offer: Offer, t: int) -> None:
+    model.changes += 1
     term = model.config.negotiation.renewal_term
     window = model.config.negotiation.renewal_window
     for side, giver in (("give", offer.proposer), ("ask", offer.receiver)):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from negotiation.config.models import Pledge, Scenario
+from negotiation.observation import PledgeView
 
 
 @dataclass
@@ -23,10 +24,19 @@ class PledgeState:
     start: int
     suspended: bool = False
     renewals: int = 0
+    _view: PledgeView | None = field(default=None, repr=False, compare=False)
+    id: str = field(init=False)
 
-    @property
-    def id(self) -> str:
-        return self.spec.id
+    def __post_init__(self) -> None:
+        self.id = self.spec.id
+
+    def view(self, ids: list[str]) -> PledgeView:
+        """The public terms as strategies see them (cached until a renewal moves the end)."""
+        if self._view is None or self._view.end != self.end or self._view.start != self.start:
+            s = self.spec
+            self._view = PledgeView(s.id, ids[self.giver], ids[self.receiver], s.instrument, s.level, s.cost,
+                                    s.value, self.start, self.end, s.major, s.renewable)
+        return self._view
 
     def active(self, turn: int) -> bool:
         return self.start <= turn < self.end

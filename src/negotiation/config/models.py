@@ -126,6 +126,7 @@ class World(Strict):
     tariff_war_loss: NonNeg = 0.029
     nash_tariff: Annotated[float, Field(gt=0.0)] = 0.63
     honour_threshold: Share = 0.5
+    noise_scale: NonNeg = 1.0
     trust_rate: Share = 0.3
     initial_trust: Share = 0.6
     supply_stake: NonNeg = 20.0
