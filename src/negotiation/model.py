@@ -13,10 +13,10 @@ import mesa
 import numpy as np
 
 from negotiation import payoffs, truce
-from negotiation.config.models import Pledge, Scenario
+from negotiation.config.models import Scenario
 from negotiation.config.resolve import DEFAULT_SCENARIO, resolve, with_overrides
-from negotiation.negotiation import negotiate
-from negotiation.observation import Decision, Observation, Stakes
+from negotiation.negotiation import Bargaining, new_pledge_spec, proposals
+from negotiation.observation import Decision, Observation, Offer, Stakes
 from negotiation.strategies import Strategy, make_strategy
 from negotiation.world import PledgeState, World
 
@@ -75,6 +75,7 @@ class TruceModel(mesa.Model):
         # observations are cached per turn until an agreement or an event changes the state
         self.changes = 0
         self._views: dict[int, tuple[tuple[int, int], Observation]] = {}
+        self._views_at_talks: dict[str, Observation] = {}
         self.datacollector = mesa.DataCollector(
             model_reporters={"turn": "turn", "status": "status", "allied_share": lambda m: m.world.allied_share,
                              "china_share": lambda m: m.world.china_share},
@@ -82,13 +83,36 @@ class TruceModel(mesa.Model):
         )
 
     # --- the turn ------------------------------------------------------------------
+    # ``step`` is the whole turn; the play front ends drive the same phases one by one, so a
+    # person can read the offers before answering them: open_turn, talks, decisions, close_turn.
     def step(self) -> None:
+        offered = self.open_turn()
+        if offered is not None:
+            self.talks(offered).next()
+        self.close_turn(self.decisions())
+
+    def open_turn(self) -> dict[str, list[Offer]] | None:
+        """Events fire, then every country proposes its offers (None when negotiation is off)."""
+        self._events(self.turn)
+        if not self.config.negotiation.enabled:
+            return None
+        self._views_at_talks, offered = proposals(self)
+        return offered
+
+    def talks(self, offered: dict[str, list[Offer]], seated: frozenset[str] = frozenset()) -> Bargaining:
+        """The negotiation of this turn over the offers of :meth:`open_turn`, in country order;
+        it stops for an answer from each country in ``seated``."""
+        offers = [o for c in self.countries for o in offered.get(c.cid, ())]
+        return Bargaining(self, self.turn, self._views_at_talks, offers, seated)
+
+    def decisions(self) -> list[Decision]:
+        """Unrenewed pledges lapse, then every country decides its moves for this turn."""
+        self._lapses(self.turn)
+        return [c.strategy.decide(self.observe(c.index), self.rng) for c in self.countries]
+
+    def close_turn(self, decisions: list[Decision]) -> None:
+        """Apply the decisions (one per country, in order): observation, payoffs, world, truce."""
         t = self.turn
-        self._events(t)
-        if self.config.negotiation.enabled:
-            negotiate(self, t)
-        self._lapses(t)
-        decisions = [c.strategy.decide(self.observe(c.index), self.rng) for c in self.countries]
         levels = self._levels(decisions, t)
         self._retaliate(decisions)
         self.world.apply_levels(levels, t)
@@ -141,8 +165,7 @@ class TruceModel(mesa.Model):
 
     def add_pledge(self, giver: str, terms: dict, t: int) -> PledgeState:
         """Make an accepted 'new pledge' concession a pledge in force from this turn."""
-        spec = Pledge.model_validate({"start": t, "end": t + self.config.negotiation.renewal_term,
-                                      "source": "negotiated", **terms})
+        spec = new_pledge_spec(self, terms, t)
         state = PledgeState(spec, self.index[giver], self.index[spec.to], end=spec.end, start=spec.start)
         self.world.pledges.append(state)
         self.changes += 1
@@ -166,7 +189,12 @@ class TruceModel(mesa.Model):
     def _retaliate(self, decisions: list[Decision]) -> None:
         for i, decision in enumerate(decisions):
             for partner, level in decision.retaliation.items():
-                self.world.retaliation[i, self.index[partner]] = max(0.0, level)
+                j, level = self.index[partner], max(0.0, level)
+                if level != self.world.retaliation[i, j]:
+                    # logged so debriefs and reports can show when a tariff war started and ended
+                    self.log.append({"turn": self.turn, "kind": "retaliation", "country": self.ids[i],
+                                     "target": partner, "level": level})
+                self.world.retaliation[i, j] = level
 
     def _observe(self, levels: dict[str, float]) -> dict[str, float]:
         seen = {}

@@ -7,9 +7,13 @@ pledges, rollbacks lift retaliation tariffs, new pledges come into force.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from negotiation.observation import Concession, Offer
+from pydantic import ValidationError
+
+from negotiation.config.models import Pledge
+from negotiation.observation import Concession, Observation, Offer, Response
 
 if TYPE_CHECKING:
     from negotiation.model import TruceModel
@@ -54,8 +58,25 @@ def _check_concession(model: TruceModel, c: Concession, giver: str, receiver: st
             return f"a new pledge from {giver} must be 'to: {receiver}'"
         if any(p.id == terms.get("id") for p in model.world.pledges):
             return f"pledge id '{terms.get('id')}' is taken"
-        return None
+        return _check_terms(model, terms, t)
     return f"unknown concession kind '{c.kind}'; allowed: renew, rollback, new"
+
+
+def new_pledge_spec(model: TruceModel, terms: dict, t: int) -> Pledge:
+    """The pledge an accepted 'new' concession creates: in force from turn t for one renewal term."""
+    return Pledge.model_validate({"start": t, "end": t + model.config.negotiation.renewal_term,
+                                  "source": "negotiated", **terms})
+
+
+def _check_terms(model: TruceModel, terms: dict, t: int) -> str | None:
+    # checked here, not when the offer is accepted: a bad pledge must never stop a turn half-way
+    try:
+        new_pledge_spec(model, terms, t)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(map(str, first["loc"]))
+        return f"new pledge {where + ': ' if where else ''}{first['msg']}"
+    return None
 
 
 def _apply(model: TruceModel, offer: Offer, t: int) -> None:
@@ -87,25 +108,87 @@ def _distinct(offers: list[Offer]) -> list[Offer]:
     return out
 
 
-def negotiate(model: TruceModel, t: int) -> None:
-    """Run the bounded rounds of offers for turn t, logging every verdict."""
+def proposals(model: TruceModel) -> tuple[dict[str, Observation], dict[str, list[Offer]]]:
+    """Every country's view at the opening of the talks, and the offers each proposes."""
     views = {c.cid: model.observe(c.index) for c in model.countries}
-    by_id = {c.cid: c for c in model.countries}
-    offers = _distinct([o for c in model.countries for o in c.strategy.propose(views[c.cid], model.rng)])
-    rounds = model.config.negotiation.rounds
-    for round_ in range(rounds):
-        counters = []
-        for offer in offers:
-            why = check_offer(model, offer, t)
-            if why:
-                model.log.append({"turn": t, "kind": "offer", "round": round_, "offer": offer,
-                                  "verdict": "invalid", "reason": why})
-                continue
-            response = by_id[offer.receiver].strategy.respond(offer, views[offer.receiver], model.rng)
-            model.log.append({"turn": t, "kind": "offer", "round": round_, "offer": offer,
-                              "verdict": response.verdict})
-            if response.verdict == "accept":
-                _apply(model, offer, t)
-            elif response.verdict == "counter" and response.counter is not None and round_ + 1 < rounds:
-                counters.append(response.counter)
-        offers = counters
+    return views, {c.cid: c.strategy.propose(views[c.cid], model.rng) for c in model.countries}
+
+
+@dataclass(frozen=True)
+class Question:
+    """An offer waiting for the answer of a country played by a person.
+
+    ``default`` is what the seat's strategy answers: the move a person gets by not choosing.
+    ``can_counter`` is false in the last round, where a counter could not be answered.
+    """
+
+    offer: Offer
+    round: int
+    default: Response
+    can_counter: bool
+
+
+class Bargaining:
+    """The bounded rounds of offers of one turn, as a process that can stop for a person.
+
+    Offers are answered one by one in order, as in :func:`negotiate`; when the receiver is
+    in ``seated`` (played by a person), :meth:`next` returns a :class:`Question` and waits for
+    :meth:`answer`. The seat's strategy is asked first all the same, so the random stream,
+    and with it every other move, is the same whatever the person answers.
+    """
+
+    def __init__(self, model: TruceModel, t: int, views: dict[str, Observation], offers: list[Offer],
+                 seated: frozenset[str] = frozenset()):
+        self.model, self.t, self.views, self.seated = model, t, views, seated
+        self.by_id = {c.cid: c for c in model.countries}
+        self.round = 0
+        self.queue = _distinct(offers)
+        self.position = 0
+        self.counters: list[Offer] = []
+        self.waiting: Question | None = None
+
+    def next(self) -> Question | None:
+        """Answer offers until one needs a person (returned) or the rounds are over (None)."""
+        if self.waiting is not None:
+            return self.waiting
+        rounds = self.model.config.negotiation.rounds
+        while self.round < rounds:
+            while self.position < len(self.queue):
+                offer = self.queue[self.position]
+                why = check_offer(self.model, offer, self.t)
+                if why:
+                    self.model.log.append({"turn": self.t, "kind": "offer", "round": self.round, "offer": offer,
+                                           "verdict": "invalid", "reason": why})
+                    self.position += 1
+                    continue
+                receiver = self.by_id[offer.receiver].strategy
+                response = receiver.respond(offer, self.views[offer.receiver], self.model.rng)
+                if offer.receiver in self.seated:
+                    self.waiting = Question(offer, self.round, response, self.round + 1 < rounds)
+                    return self.waiting
+                self._settle(offer, response)
+            self.round, self.queue, self.counters, self.position = self.round + 1, self.counters, [], 0
+        return None
+
+    def answer(self, response: Response) -> None:
+        """The person's answer to the waiting question."""
+        if self.waiting is None:
+            raise RuntimeError("no offer is waiting for an answer")
+        offer, self.waiting = self.waiting.offer, None
+        self._settle(offer, response)
+
+    def _settle(self, offer: Offer, response: Response) -> None:
+        self.model.log.append({"turn": self.t, "kind": "offer", "round": self.round, "offer": offer,
+                               "verdict": response.verdict})
+        if response.verdict == "accept":
+            _apply(self.model, offer, self.t)
+        elif (response.verdict == "counter" and response.counter is not None
+              and self.round + 1 < self.model.config.negotiation.rounds):
+            self.counters.append(response.counter)
+        self.position += 1
+
+
+def negotiate(model: TruceModel, t: int) -> None:
+    """Run the bounded rounds of offers for turn t with every country's strategy answering."""
+    views, offered = proposals(model)
+    Bargaining(model, t, views, [o for c in model.countries for o in offered[c.cid]]).next()

@@ -44,9 +44,10 @@ class Scripted(Strategy):
 
 
 class Human(Strategy):
-    """A person at the keyboard or in the browser (classroom play, DESIGN.md; seats as in
-    oTree). Their moves are submitted by the play front end; when none is submitted (an
-    empty seat, a timer running out) the ``default`` strategy moves for them.
+    """A seat meant for a person at the keyboard or in the browser (classroom play, DESIGN.md;
+    seats as in oTree). Every move is its ``default`` strategy's: a front end asks that
+    strategy first and lets the person replace the move (``negotiation.play``), so an empty
+    seat, or a person who always takes the suggested move, plays exactly the default.
     """
 
     name = "human"
@@ -61,9 +62,6 @@ class Human(Strategy):
             allowed = ", ".join(n for n in REGISTRY if n != "human")
             raise ValueError(f"strategy 'human' parameter 'default' must be one of: {allowed}")
         self.fallback = REGISTRY[self.params["default"]]()
-        self.pending: Decision | None = None
-        self.answers: dict[int, Response] = {}
-        self.offers: list[Offer] = []
 
     def level(self, partner: str, obs: Observation, rng: np.random.Generator) -> float:
         return self.fallback.level(partner, obs, rng)
@@ -72,16 +70,13 @@ class Human(Strategy):
         return self.fallback.retaliates()
 
     def decide(self, obs: Observation, rng: np.random.Generator) -> Decision:
-        if self.pending is None:
-            return self.fallback.decide(obs, rng)
-        decision, self.pending = self.pending, None
-        return decision
+        return self.fallback.decide(obs, rng)
+
+    def willing(self, partner: str, obs: Observation) -> bool:
+        return self.fallback.willing(partner, obs)
 
     def propose(self, obs: Observation, rng: np.random.Generator) -> list[Offer]:
-        if self.pending is None and not self.offers:
-            return self.fallback.propose(obs, rng)
-        offers, self.offers = self.offers, []
-        return offers
+        return self.fallback.propose(obs, rng)
 
     def respond(self, offer: Offer, obs: Observation, rng: np.random.Generator) -> Response:
-        return self.answers.pop(hash(offer), None) or self.fallback.respond(offer, obs, rng)
+        return self.fallback.respond(offer, obs, rng)
