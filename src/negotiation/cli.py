@@ -90,7 +90,63 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("strategies", help="list the strategies and their classifiers",
                    description="List every strategy a scenario may name, with its classifier and source.")
 
+    _add_play_parsers(sub)
     return parser
+
+
+def _add_play_parsers(sub) -> None:
+    play = sub.add_parser(
+        "play", help="play a scenario in the terminal, one country per person",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Play a country turn by turn against computer-played countries: read the screen, answer "
+                    "offers, honour or defect on your pledges, retaliate or invest. Enter plays the suggested "
+                    "move; 'help', 'save' and 'quit' work at any prompt. The game is saved after every turn.",
+        epilog="examples:\n"
+               "  negotiation play --as China                       # the classroom scenario, as China\n"
+               "  negotiation play busan_truce_2025 --as US --name 'Team 3'\n"
+               "  negotiation play --as US --as China               # hot seat: two players, one keyboard\n"
+               "  negotiation play --load saves/<file>.json         # resume a saved game\n"
+               "  negotiation play --as China --moves moves.yaml    # scripted moves, no prompts\n"
+               f"built-in scenarios: {', '.join(builtin_scenarios())}")
+    play.add_argument("scenario", nargs="?", help="built-in scenario name or YAML path (default: classroom_intro)")
+    play.add_argument("--as", dest="seats", action="append", default=[], metavar="COUNTRY",
+                      help="a country to play (id or name); repeat for a hot seat (default: the scenario's "
+                           "human seats)")
+    play.add_argument("--load", type=Path, metavar="SAVE", help="resume a saved game")
+    play.add_argument("--save", type=Path, metavar="FILE",
+                      help="where to save (default: saves/<scenario>-<seats>-<time>.json)")
+    play.add_argument("--name", help="the player's or team's name, shown in the class report")
+    play.add_argument("--moves", metavar="FILE", help="play scripted moves from a YAML/JSON file ('-': standard "
+                                                      "input) without prompts")
+    play.add_argument("--compare", action="append", metavar="STRATEGY", choices=_strategy_names(),
+                      help="strategy the debrief replays your seat with (default: the scenario's choice)")
+    play.add_argument("--seed", type=_seed, help="random seed (default: the scenario's own seed)")
+    play.add_argument("--turns", type=_positive, help="number of turns to play (default: the scenario's)")
+    play.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                      help="override a scenario field by its dotted key; repeatable")
+
+    report = sub.add_parser(
+        "report", help="compare the saved games of a class",
+        description="Replay every saved game and write a table (report.csv) and plots comparing scores, "
+                    "truce outcomes, break turns and each game's key decisions. Unfinished, damaged or "
+                    "other-scenario saves are listed by name and left out.")
+    report.add_argument("saves", nargs="+", type=Path, metavar="SAVE", help="save files, or folders of them")
+    report.add_argument("--out", type=Path, help="folder for the report (default: reports/<scenario>-<time>)")
+    report.add_argument("--scenario", help="the scenario to report on (default: the one most saves played)")
+
+    new = sub.add_parser(
+        "new-scenario", help="copy a scenario or the classroom template to edit",
+        description="Write NAME.yaml, a copy of a scenario (comments kept) named NAME, to edit for a class. "
+                    "Never overwrites a file.")
+    new.add_argument("name", metavar="NAME", help="name of the new scenario, or a path ending in .yaml")
+    new.add_argument("--from", dest="source", metavar="SCENARIO",
+                     help="built-in name or YAML path to copy (default: the commented classroom template)")
+
+
+def _strategy_names() -> list[str]:
+    from negotiation.strategies import REGISTRY
+
+    return [n for n in REGISTRY if n != "human"]
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -174,8 +230,27 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
+def _cmd_play(args: argparse.Namespace) -> int:
+    from negotiation.play.commands import play
+
+    return play(args, console)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from negotiation.play.commands import class_report
+
+    return class_report(args, console)
+
+
+def _cmd_new_scenario(args: argparse.Namespace) -> int:
+    from negotiation.play.commands import new_scenario
+
+    return new_scenario(args, console)
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": _cmd_run, "validate": _cmd_validate, "strategies": _cmd_strategies,
+    "play": _cmd_play, "report": _cmd_report, "new-scenario": _cmd_new_scenario,
 }
 
 

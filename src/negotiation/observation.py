@@ -101,7 +101,8 @@ class Concession:
     pledge: str | None = None
     country: str | None = None
     target: str | None = None
-    terms: dict | None = None
+    # a dict cannot be hashed; offers are compared as sets of concessions, so terms only count in ==
+    terms: dict | None = field(default=None, hash=False)
 
 
 @dataclass(frozen=True)

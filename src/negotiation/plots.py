@@ -93,6 +93,24 @@ def capacity(result: RunResult) -> Figure:
     return fig
 
 
+def compare_payoffs(results: dict[str, RunResult], country: str) -> Figure:
+    """One country's cumulative payoff in several runs of the same game (the debrief's
+    counterfactuals: the player's game against the seat played by a strategy)."""
+    fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    for label, result in results.items():
+        tl = result.timeline
+        ax.plot(tl["turn"], tl[f"total.{country}"], label=label, linewidth=2)
+        if result.broken is not None:
+            ax.plot(result.broken.turn, tl[f"total.{country}"].iloc[result.broken.turn], "x", color="crimson")
+    first = next(iter(results.values()))
+    ax.axhline(0, color="grey", linewidth=0.5)
+    _turn_axis(ax, first)
+    ax.set_ylabel(f"{country}: cumulative payoff (USD bn)")
+    ax.set_title(f"{first.scenario.name}: {country}'s payoff, your game against the alternatives (x: truce broken)")
+    ax.legend(fontsize=8)
+    return fig
+
+
 FIGURES = {"payoffs": payoffs, "compliance": compliance, "instruments": instruments, "capacity": capacity}
 
 

@@ -15,7 +15,10 @@ if TYPE_CHECKING:
 
 
 def turn_label(scenario: Scenario, turn: int) -> str:
-    """'2026-11' for monthly scenarios, 'round 13' otherwise."""
+    """The instructor's label of the turn if the scenario has labels, else '2026-11' for monthly
+    scenarios and 'round 13' otherwise."""
+    if turn < len(scenario.labels):
+        return scenario.labels[turn]
     if scenario.turn_label == "round":
         return f"round {turn + 1}"
     year, month = (int(x) for x in scenario.start.split("-")[:2])

@@ -184,18 +184,88 @@ class Game(Strict):
     source: str = ""
 
 
+Sight = Literal["exact", "noisy", "hidden"]
+
+
+class Visibility(Strict):
+    """What a person at a seat sees of each item on their screen; the game itself is unchanged.
+
+    ``exact``: the true value; ``noisy``: an estimate (numbers off by a relative error of
+    about ``noise``; partners' compliance as the noisy signals the computer players get);
+    ``hidden``: not shown. A seat always sees its own moves and payoffs exactly.
+    """
+
+    world: Sight = "exact"
+    tariffs: Sight = "exact"
+    compliance: Sight = "noisy"
+    payoffs: Sight = "exact"
+    trust: Sight = "exact"
+    noise: Share = 0.1
+
+    def merged(self, specific: Visibility | None) -> Visibility:
+        """These rules with the fields that ``specific`` sets taking precedence."""
+        if specific is None:
+            return self
+        return self.model_copy(update={k: getattr(specific, k) for k in specific.model_fields_set})
+
+
+METRICS = ("payoff", "pledge", "truce_turns", "allied_share", "china_share", "controls_faced", "tariff_imposed",
+           "trade_loss")
+
+
+class Objective(Strict):
+    """A goal of one country, scored at the end of a game (shown to its player from turn 0).
+
+    ``metric``: ``payoff`` (the country's total, USD bn), ``pledge`` (the mean amount of
+    ``pledge`` delivered while in force, in the pledge's own units, e.g. Mt/yr of soybeans),
+    ``truce_turns`` (turns the truce held), ``allied_share`` and ``china_share`` (of world
+    processing at the end, 0-1), ``controls_faced`` (mean export-control level the country
+    faced, 0-1), ``tariff_imposed`` (mean tariff it imposed on its partners) and
+    ``trade_loss`` (welfare lost to tariffs, USD bn in total).
+    """
+
+    text: Annotated[str, Field(min_length=1)]
+    metric: Literal["payoff", "pledge", "truce_turns", "allied_share", "china_share", "controls_faced",
+                    "tariff_imposed", "trade_loss"]
+    pledge: str | None = None
+    at_least: float | None = None
+    at_most: float | None = None
+    points: NonNeg = 1.0
+
+    @model_validator(mode="after")
+    def _complete(self) -> Objective:
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("an objective needs 'at_least' or 'at_most' (or both)")
+        if (self.metric == "pledge") != (self.pledge is not None):
+            raise ValueError("'pledge' is needed with metric 'pledge', and only with it")
+        return self
+
+
+class Scoring(Strict):
+    """How a player's game is scored: ``payoff`` points per USD bn of total payoff, plus the
+    ``points`` of each objective met; ``compare`` names the strategies the debrief replays the
+    player's seat with (default: the seat's own strategy, what pressing Enter would play)."""
+
+    payoff: NonNeg = 1.0
+    objectives: dict[str, list[Objective]] = Field(default_factory=dict)
+    compare: list[str] = Field(default_factory=list)
+
+
 class Scenario(Strict):
     name: str
     description: str = ""
     turns: Annotated[int, Field(ge=1, le=1000)] = 36
     start: str = "2025-11"
     turn_label: Literal["month", "round"] = "month"
+    labels: list[str] = Field(default_factory=list)
     seed: int = 0
     countries: dict[str, Country]
     world: World = Field(default_factory=World)
     negotiation: Negotiation = Field(default_factory=Negotiation)
     events: list[Event] = Field(default_factory=list)
     games: list[Game] = Field(default_factory=list)
+    visibility: dict[str, Visibility] = Field(default_factory=dict)
+    scoring: Scoring = Field(default_factory=Scoring)
     sources: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -230,9 +300,34 @@ class Scenario(Strict):
             for k, player in enumerate(game.players):
                 if player not in ids:
                     problems.append(_unknown(f"games.{n}.players.{k}", player, ids))
+        problems += self._play_references(ids, pledge_ids)
         if problems:
             raise ValueError("\n".join(problems))
         return self
+
+
+    def _play_references(self, ids: list[str], pledge_ids: list[str]) -> list[str]:
+        """Problems in the classroom settings: labels, visibility and scoring."""
+        problems = []
+        if self.labels and len(self.labels) < self.turns:
+            problems.append(f"labels: has {len(self.labels)} labels for {self.turns} turns; give one label per turn")
+        for key in self.visibility:
+            if key != "all" and key not in ids:
+                problems.append(_unknown(f"visibility.{key}", key, ["all", *ids]))
+        for key, objectives in self.scoring.objectives.items():
+            if key not in ids:
+                problems.append(_unknown(f"scoring.objectives.{key}", key, ids))
+            for n, objective in enumerate(objectives):
+                if objective.pledge is not None and objective.pledge not in pledge_ids:
+                    from negotiation.config.errors import suggest
+
+                    problems.append(f"scoring.objectives.{key}.{n}.pledge: unknown pledge '{objective.pledge}'"
+                                    f"{suggest(objective.pledge, pledge_ids)}; allowed: {', '.join(pledge_ids)}")
+        return problems
+
+    def seat_visibility(self, country: str) -> Visibility:
+        """What a person playing ``country`` sees: the 'all' rules, then the country's own."""
+        return self.visibility.get("all", Visibility()).merged(self.visibility.get(country))
 
 
 def _unknown(field: str, value: str, allowed: list[str]) -> str:

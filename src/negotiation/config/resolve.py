@@ -271,6 +271,12 @@ def _check_strategies(scenario: Scenario, origins: Origins, file: str) -> None:
             p = ("countries", key, "strategy", "params")
             f, n = _where(origins, p, file)
             problems.append(Problem(f, n, ".".join(p), str(exc)))
+    for k, name in enumerate(scenario.scoring.compare):
+        if name not in REGISTRY or name == "human":
+            allowed = [n for n in REGISTRY if n != "human"]
+            f, n = _where(origins, ("scoring", "compare", k), file)
+            problems.append(Problem(f, n, f"scoring.compare.{k}", f"unknown strategy '{name}'{suggest(name, allowed)}; "
+                                                                   f"allowed: {', '.join(allowed)}"))
     if problems:
         raise ConfigError(problems)
 

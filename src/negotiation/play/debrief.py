@@ -1,0 +1,202 @@
+"""The debrief at the end of a game: what happened to the truce and why, the player's score
+against each objective, the turning points, the plots, and the same game (same seed) with
+the player's seat played by a named strategy instead."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+from negotiation import api, plots
+from negotiation.config.models import Scenario
+from negotiation.play.moves import describe_concession
+from negotiation.results import RunResult, turn_label
+from negotiation.scoring import Score, score
+
+CAUSES = {
+    "real": "a deliberate defection, not a misreading",
+    "misread": "a defection answering a signal of defection that was noise: the partner had in fact honoured",
+    "lapsed": "the pledge ran out unrenewed: no renewal was offered and accepted in time",
+    "event": "an event forced the pledge off",
+}
+MAX_PER_KIND = 2  # turning points of one kind between one pair: the first rise and fall, not every echo
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The same game with the seat played by ``strategy``."""
+
+    strategy: str
+    result: RunResult
+    score: Score
+
+    def sentence(self, mine: Score, played: RunResult) -> str:
+        diff = self.score.total - mine.total
+        if abs(diff) < 1e-9:
+            how = f"would have scored the same ({mine.total:,.1f})"
+        else:
+            size = f"{abs(diff) / abs(mine.total) * 100:.0f} % " if mine.total else f"{abs(diff):,.1f} points "
+            how = (f"would have scored {size}{'more' if diff > 0 else 'less'} "
+                   f"({self.score.total:,.1f} against your {mine.total:,.1f})")
+        return f"{self.strategy} {how} {_truce_contrast(self.result, played)}."
+
+
+@dataclass(frozen=True)
+class Debrief:
+    seat: str
+    result: RunResult
+    score: Score
+    outcome: str
+    turning_points: tuple[str, ...]
+    comparisons: tuple[Comparison, ...]
+    note: str
+
+    def lines(self) -> list[str]:
+        """The debrief as text, one paragraph or item per line."""
+        sc, s = self.result.scenario, self.score
+        name = sc.countries[self.seat].name
+        out = [f"Debrief: {name} ({self.seat}) in {sc.name}, seed {self.result.seed}, {len(self.result.records)} turns",
+               f"Truce: {self.outcome}",
+               f"Your score: {s.total:,.1f} = payoff USD {s.payoff:,.1f} bn x {sc.scoring.payoff:g}"
+               + (f" + {s.total - s.payoff_points:g} for objectives met ({s.met} of {len(s.objectives)})"
+                  if s.objectives else "")]
+        out += [f"  {r.describe()}" for r in s.objectives]
+        out.append("Turning points:" if self.turning_points else "Turning points: none - a quiet game.")
+        out += [f"  {p}" for p in self.turning_points]
+        if self.comparisons:
+            out.append(f"The same game (seed {self.result.seed}) with your seat played by a strategy{self.note}:")
+            out += [f"  {c.sentence(s, self.result)}" for c in self.comparisons]
+        return out
+
+
+def default_compare(scenario: Scenario, seat: str) -> list[str]:
+    """The instructor's ``scoring.compare``, else the seat's own strategy (what Enter plays)."""
+    if scenario.scoring.compare:
+        return list(scenario.scoring.compare)
+    spec = scenario.countries[seat].strategy
+    return [spec.params.get("default", "tit_for_tat") if spec.name == "human" else spec.name]
+
+
+def counterfactual(result: RunResult, seat: str, strategy: str) -> RunResult:
+    """The same scenario and seed with ``seat`` played by ``strategy`` (other seats by theirs)."""
+    return api.run(result.scenario, seed=result.seed,
+                   overrides={f"countries.{seat}.strategy": {"name": strategy, "params": {}}})
+
+
+def make(result: RunResult, seat: str, compare: list[str] | None = None, seats: tuple[str, ...] = ()) -> Debrief:
+    names = default_compare(result.scenario, seat) if compare is None else compare
+    comparisons = []
+    for name in names:
+        other = counterfactual(result, seat, name)
+        comparisons.append(Comparison(name, other, score(other, seat)))
+    others = [s for s in seats if s != seat]
+    note = f" (and {', '.join(others)} by their own strategies)" if others else ""
+    return Debrief(seat, result, score(result, seat), explain(result, seat), tuple(turning_points(result, seat)),
+                   tuple(comparisons), note)
+
+
+def write_plots(debrief: Debrief, folder: Path) -> list[Path]:
+    """The run's figures and the comparison of payoffs, as PNG files in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = plots.save_all(debrief.result, folder)
+    if debrief.comparisons:
+        runs = {"your game": debrief.result, **{c.strategy: c.result for c in debrief.comparisons}}
+        fig = plots.compare_payoffs(runs, debrief.seat)
+        path = folder / f"comparison-{debrief.seat}.png"
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        paths.append(path)
+    return paths
+
+
+# --- the story -----------------------------------------------------------------------
+def explain(result: RunResult, seat: str) -> str:
+    """The truce outcome and its cause, in a sentence."""
+    b = result.broken
+    if b is None:
+        return f"it held for all {len(result.records)} turns."
+    sc = result.scenario
+    who = "you" if b.country == seat else sc.countries[b.country].name
+    spec = _pledges(sc).get(b.pledge)
+    what = f"{b.pledge} ({_short(spec[1].description.rstrip('.'))})" if spec else b.pledge
+    text = f"broken at {_when(sc, b.turn)} by {who} over {what}: {CAUSES[b.cause]}"
+    if b.cause == "event":
+        fired = [e["text"] for e in result.log if e["kind"] == "event" and e["turn"] <= b.turn and e["text"]]
+        if fired:
+            text += f' ("{_short(fired[-1], 120)}")'
+    return text + "."
+
+
+def turning_points(result: RunResult, seat: str) -> list[str]:
+    """Events, agreements, refusals, tariff moves, first defections and the break, by turn."""
+    sc = result.scenario
+    points: list[tuple[int, str]] = []
+    seen: Counter = Counter()
+
+    def add(turn: int, key: tuple, text: str) -> None:
+        seen[key] += 1
+        if seen[key] <= MAX_PER_KIND:
+            points.append((turn, text))
+
+    for e in result.log:
+        t, kind = e["turn"], e["kind"]
+        if kind == "event" and e["text"]:
+            add(t, ("event", len(points)), f"event: {_short(e['text'].split('. ')[0], 120)}")
+        elif kind == "offer" and e["verdict"] == "accept":
+            o = e["offer"]
+            add(t, ("deal", len(points)), f"{o.proposer} and {o.receiver} agreed: "
+                + "; ".join(describe_concession(c) for c in o.give + o.ask))
+        elif kind == "offer" and e["verdict"] in ("reject", "counter") and seat in (e["offer"].proposer,
+                                                                                     e["offer"].receiver):
+            o = e["offer"]
+            add(t, ("refusal", o.proposer, o.receiver), f"{o.receiver} {e['verdict']}ed {o.proposer}'s offer ("
+                + "; ".join(describe_concession(c) for c in o.give + o.ask) + ")")
+        elif kind == "retaliation":
+            pair = (e["country"], e["target"])
+            text = (f"{pair[0]} raised its tariff surcharge on {pair[1]} to {100 * e['level']:.0f} points"
+                    if e["level"] > 0 else f"{pair[0]} lifted its tariff surcharge on {pair[1]}")
+            add(t, ("tariff", *pair), text)
+        elif kind == "lapse":
+            add(t, ("lapse", e["pledge"]), f"{e['pledge']} lapsed unrenewed")
+    threshold = sc.world.honour_threshold
+    for pid, (giver, spec) in _pledges(sc).items():
+        if seat not in (giver, spec.to):
+            continue
+        levels = result.pledge_levels.get(pid, [])
+        first = next((t for t, v in enumerate(levels) if v is not None and v < threshold), None)
+        if first is not None:
+            who = "you" if giver == seat else giver
+            points.append((first, f"{who} defected on {pid} ({_short(spec.description.rstrip('.'))})"))
+    if result.broken is not None:
+        points.append((result.broken.turn, "the truce broke"))
+    points.sort(key=lambda p: p[0])
+    return [f"{_when(sc, t)}: {text}" for t, text in points]
+
+
+def _truce_contrast(other: RunResult, played: RunResult) -> str:
+    n = len(other.records)
+    if other.broken is None:
+        return "and the truce would also have held" if played.broken is None else \
+            f"and kept the truce to the end (turn {n})"
+    when = f"turn {other.broken.turn}"
+    if played.broken is None:
+        return f"but the truce would have broken at {when} ({other.broken.country}, {other.broken.cause})"
+    if other.broken.turn == played.broken.turn:
+        return f"and the truce would also have broken at {when}"
+    return f"and the truce would have broken at {when} instead of turn {played.broken.turn}"
+
+
+def _pledges(sc: Scenario) -> dict:
+    return {p.id: (cid, p) for cid, c in sc.countries.items() for p in c.pledges}
+
+
+def _when(sc: Scenario, turn: int) -> str:
+    return f"turn {turn} ({turn_label(sc, turn)})"
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

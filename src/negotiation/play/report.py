@@ -1,0 +1,149 @@
+"""The class report: many saved games of one scenario side by side.
+
+Each save is replayed (so a report shows what really happened, not what a file claims);
+a save that is unfinished, unreadable or of another scenario is listed by name with the
+reason and left out of the comparison. Output: a table (``report.csv``) with one row per
+game and seat (score, payoff, objectives met, truce outcome, break turn and cause, key
+decisions) and plots comparing them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from negotiation.play.saves import SaveError, load  # noqa: E402
+from negotiation.play.session import Session  # noqa: E402
+from negotiation.results import turn_label  # noqa: E402
+from negotiation.scoring import score  # noqa: E402
+
+MAX_DECISIONS = 6  # key decisions listed per game and seat; the rest are counted
+
+
+@dataclass
+class Game:
+    """One save as the report sees it: the replayed session, or why it is left out."""
+
+    path: Path
+    session: Session | None
+    problem: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.session.name if self.session is not None and self.session.name else self.path.stem
+
+
+def collect(paths: list[Path]) -> list[Path]:
+    """Save files from files and folders (a folder contributes its *.json files)."""
+    out = []
+    for path in paths:
+        out += sorted(path.glob("*.json")) if path.is_dir() else [path]
+    return out
+
+
+def read_games(paths: list[Path], scenario: str | None = None) -> tuple[list[Game], str | None]:
+    """Every save replayed, checked against the reference scenario (given, or the most common)."""
+    games = []
+    for path in paths:
+        try:
+            games.append(Game(path, load(path)))
+        except SaveError as exc:
+            games.append(Game(path, None, exc.reason))
+    names = Counter(g.session.scenario.name for g in games if g.session is not None)
+    reference = scenario or (names.most_common(1)[0][0] if names else None)
+    for g in games:
+        if g.session is None:
+            continue
+        if g.session.scenario.name != reference:
+            g.problem, g.session = f"is a game of scenario '{g.session.scenario.name}', not '{reference}'", None
+        elif not g.session.finished:
+            g.problem = (f"is unfinished (stopped at turn {g.session.turn + 1} of {g.session.scenario.turns}); "
+                         "resume it with negotiation play --load")
+            g.session = None
+    return games, reference
+
+
+def table(games: list[Game]) -> pd.DataFrame:
+    """One row per finished game and seat."""
+    rows = []
+    for g in games:
+        if g.session is None:
+            continue
+        result = g.session.result()
+        sc, b = result.scenario, result.broken
+        for seat in g.session.seats:
+            s = score(result, seat)
+            choices = [f"t{c.turn}: {c.text}" for c in g.session.choices if c.seat == seat]
+            more = f" (+{len(choices) - MAX_DECISIONS} more)" if len(choices) > MAX_DECISIONS else ""
+            rows.append({
+                "game": g.label, "file": str(g.path), "seat": seat, "seed": result.seed, "score": round(s.total, 2),
+                "payoff": round(s.payoff, 2), "objectives_met": f"{s.met}/{len(s.objectives)}",
+                "truce": "held" if b is None else "broken", "break_turn": b.turn if b else None,
+                "break_date": turn_label(sc, b.turn) if b else "", "breaker": b.country if b else "",
+                "cause": b.cause if b else "",
+                "key_decisions": "; ".join(choices[:MAX_DECISIONS]) + more or "played every suggested move"})
+    return pd.DataFrame(rows)
+
+
+def write(frame: pd.DataFrame, games: list[Game], folder: Path) -> list[Path]:
+    """report.csv and the plots into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(folder / "report.csv", index=False)
+    paths = [folder / "report.csv"]
+    if frame.empty:
+        return paths
+    for name, fig in (("scores", _scores(frame)), ("truce", _truce(frame, games)), ("payoffs", _payoffs(games))):
+        fig.savefig(folder / f"{name}.png", dpi=110)
+        plt.close(fig)
+        paths.append(folder / f"{name}.png")
+    return paths
+
+
+def _names(frame: pd.DataFrame) -> list[str]:
+    return [f"{g} ({s})" for g, s in zip(frame["game"], frame["seat"], strict=True)]
+
+
+def _scores(frame: pd.DataFrame):
+    fig, ax = plt.subplots(figsize=(8, 0.4 * len(frame) + 1.5), layout="constrained")
+    colours = ["#27ae60" if t == "held" else "#c0392b" for t in frame["truce"]]
+    ax.barh(_names(frame), frame["score"], color=colours)
+    ax.axvline(0, color="grey", linewidth=0.5)
+    ax.invert_yaxis()
+    ax.set_xlabel("score (green: truce held, red: broken)")
+    ax.set_title("scores of the class")
+    return fig
+
+
+def _truce(frame: pd.DataFrame, games: list[Game]):
+    turns = next(g.session.scenario.turns for g in games if g.session is not None)
+    held = frame["break_turn"].fillna(turns).astype(float)
+    fig, ax = plt.subplots(figsize=(8, 0.4 * len(frame) + 1.5), layout="constrained")
+    ax.barh(_names(frame), held, color=["#27ae60" if t == "held" else "#c0392b" for t in frame["truce"]])
+    ax.set_xlim(0, turns)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"turns the truce held (of {turns})")
+    ax.set_title("when the truce broke")
+    return fig
+
+
+def _payoffs(games: list[Game]):
+    fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    for g in games:
+        if g.session is None:
+            continue
+        tl = g.session.result().timeline
+        for seat in g.session.seats:
+            ax.plot(tl["turn"], tl[f"total.{seat}"], label=f"{g.label} ({seat})")
+    ax.axhline(0, color="grey", linewidth=0.5)
+    ax.set_xlabel("turn")
+    ax.set_ylabel("cumulative payoff of the player's seat (USD bn)")
+    ax.legend(fontsize=7, ncols=2)
+    ax.set_title("payoffs over the game")
+    return fig

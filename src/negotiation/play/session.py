@@ -1,0 +1,274 @@
+"""A game with people at some seats: the model's turn phases, one prompt at a time.
+
+Each turn: every seat makes its offers (``offers``); the talks run and stop at each offer
+to a seat (``answer``); every seat chooses its actions (``actions``); the turn closes. The
+seat's own strategy is asked first at every prompt, and its move is the prompt's
+``default``: submitting every default plays exactly the computer-only game with that
+strategy in the seat. The session is driven only by :meth:`Session.submit`, and every
+submitted move is kept in :attr:`Session.inputs`, so replaying them rebuilds the game
+exactly (saves rely on this).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, is_dataclass
+from typing import Any
+
+import numpy as np
+
+from negotiation.config.models import Scenario
+from negotiation.model import TruceModel
+from negotiation.negotiation import Bargaining, Question
+from negotiation.observation import Decision, Offer, Response
+from negotiation.play import legal, moves
+from negotiation.play.moves import MoveError
+from negotiation.results import RunResult
+
+KINDS = ("offers", "answer", "actions")
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What the session waits for: a move of ``kind`` from ``seat`` at ``turn``.
+
+    ``default`` is the seat's strategy's move (a list of offers, a Response or a Decision);
+    ``question`` is the offer to answer, for ``answer`` prompts.
+    """
+
+    kind: str
+    seat: str
+    turn: int
+    default: Any
+    question: Question | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A move a person made that differs from the seat's default: the game's key decisions."""
+
+    turn: int
+    seat: str
+    text: str
+
+
+class Session:
+    """A game in progress; ``seats`` are the countries played by people (ids, any order)."""
+
+    def __init__(self, scenario: Scenario, seats: Sequence[str], seed: int | None = None, name: str = ""):
+        unknown = [s for s in seats if s not in scenario.countries]
+        if unknown or not seats:
+            raise MoveError(f"seats must be countries of the scenario ({', '.join(scenario.countries)}), "
+                            f"got {', '.join(seats) or 'none'}")
+        self.scenario = scenario
+        self.seed = scenario.seed if seed is None else seed
+        self.name = name
+        self.model = TruceModel(scenario, rng=self.seed, collect=False)
+        self.seats = tuple(c for c in self.model.ids if c in seats)
+        self.inputs: list[dict[str, Any]] = []
+        self.choices: list[Choice] = []
+        self.prompt: Prompt | None = None
+        self.offered: dict[str, list[Offer]] = {}
+        self._talks: Bargaining | None = None
+        self._waiting: list[str] = []
+        self._decisions: list[Decision] = []
+        self._open_turn()
+
+    # --- reading -------------------------------------------------------------------
+    @property
+    def finished(self) -> bool:
+        return self.prompt is None
+
+    @property
+    def turn(self) -> int:
+        return self.model.turn
+
+    def result(self) -> RunResult:
+        """The game so far (complete once finished) as a run result."""
+        return RunResult.from_model(self.model, self.seed)
+
+    def offers_to(self, seat: str) -> list[Offer]:
+        """The offers made to ``seat`` at the opening of this turn's talks."""
+        return [o for c in self.model.ids for o in self.offered.get(c, []) if o.receiver == seat]
+
+    def events(self, turn: int) -> list[str]:
+        """The texts of the events that fired at ``turn``."""
+        return [e["text"] for e in self.model.log if e["kind"] == "event" and e["turn"] == turn and e["text"]]
+
+    def offer_menus(self) -> tuple[legal.OfferMenu, ...]:
+        """At an ``offers`` prompt: per partner, what may be offered and the default offer."""
+        assert self.prompt is not None and self.prompt.kind == "offers"
+        return legal.offer_menus(self.model, self.prompt.seat, self.prompt.default)
+
+    def counter_menu(self) -> legal.OfferMenu:
+        """At an ``answer`` prompt: what a counter-offer may hold."""
+        assert self.prompt is not None and self.prompt.question is not None
+        return legal.counter_menu(self.model, self.prompt.seat, self.prompt.question)
+
+    def action_limits(self) -> legal.ActionLimits:
+        assert self.prompt is not None and self.prompt.kind == "actions"
+        return legal.action_limits(self.model, self.prompt.seat)
+
+    def digest(self) -> str:
+        """A fingerprint of the whole game state, to check that a replay reproduced it."""
+        m = self.model
+        state = [m.turn, m.records, [c.total for c in m.countries], str(m.broken), m.pledge_levels, m.pledge_seen,
+                 m.log, m.world.retaliation, m.world.trust, m.world.allied_share,
+                 None if self.prompt is None else [self.prompt.kind, self.prompt.seat, self.prompt.turn]]
+        text = json.dumps(_plain(state), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    # --- moving --------------------------------------------------------------------
+    def submit(self, move: Any) -> None:
+        """Play the current prompt's move; a MoveError leaves the game unchanged."""
+        prompt = self.prompt
+        if prompt is None:
+            raise MoveError("the game is over")
+        if prompt.kind == "offers":
+            self._check_type(move, list, "a list of offers")
+            legal.check_offers(self.model, prompt.seat, move)
+            encoded: Any = [moves.offer_to_dict(o) for o in move]
+        elif prompt.kind == "answer":
+            self._check_type(move, Response, "an answer")
+            legal.check_answer(self.model, prompt.seat, prompt.question, move)
+            encoded = moves.response_to_dict(move)
+        else:
+            self._check_type(move, Decision, "actions")
+            legal.check_decision(self.model, prompt.seat, move)
+            encoded = moves.decision_to_dict(move)
+        self.inputs.append({"turn": prompt.turn, "seat": prompt.seat, "kind": prompt.kind, "move": encoded})
+        if _key(move) != _key(prompt.default):
+            self.choices.append(Choice(prompt.turn, prompt.seat, _describe_choice(prompt, move)))
+        getattr(self, f"_after_{prompt.kind}")(move)
+
+    def submit_default(self) -> None:
+        """Play the seat's strategy's move (what pressing Enter does)."""
+        assert self.prompt is not None
+        self.submit(self.prompt.default)
+
+    def replay(self, record: dict[str, Any]) -> None:
+        """Submit one recorded input, checking it was made at this very prompt."""
+        prompt = self.prompt
+        where = (record.get("turn"), record.get("seat"), record.get("kind"))
+        if prompt is None or where != (prompt.turn, prompt.seat, prompt.kind):
+            now = "the end of the game" if prompt is None else f"{prompt.kind} of {prompt.seat} at turn {prompt.turn}"
+            raise MoveError(f"a recorded {where[2]} of {where[1]} at turn {where[0]} does not fit: "
+                            f"the game is at {now}")
+        decode = {"offers": lambda m: [moves.offer_from_dict(o) for o in _list(m)],
+                  "answer": moves.response_from_dict, "actions": moves.decision_from_dict}[prompt.kind]
+        self.submit(decode(record.get("move")))
+
+    @staticmethod
+    def _check_type(move: Any, kind: type, what: str) -> None:
+        if not isinstance(move, kind) or (kind is list and not all(isinstance(o, Offer) for o in move)):
+            raise MoveError(f"expected {what} at this prompt")
+
+    # --- the phases ----------------------------------------------------------------
+    def _open_turn(self) -> None:
+        if not self.model.running:
+            self.prompt = None
+            return
+        offered = self.model.open_turn()
+        if offered is None:
+            self.offered = {}
+            self._decide()
+            return
+        self.offered = offered
+        self._waiting = list(self.seats)
+        self._ask_offers()
+
+    def _ask_offers(self) -> None:
+        seat = self._waiting.pop(0)
+        self.prompt = Prompt("offers", seat, self.model.turn, list(self.offered[seat]))
+
+    def _after_offers(self, offers: list[Offer]) -> None:
+        assert self.prompt is not None
+        self.offered[self.prompt.seat] = list(offers)
+        if self._waiting:
+            self._ask_offers()
+            return
+        self._talks = self.model.talks(self.offered, frozenset(self.seats))
+        self._next_question()
+
+    def _next_question(self) -> None:
+        assert self._talks is not None
+        question = self._talks.next()
+        if question is None:
+            self._talks = None
+            self._decide()
+            return
+        self.prompt = Prompt("answer", question.offer.receiver, self.model.turn, question.default, question)
+
+    def _after_answer(self, response: Response) -> None:
+        assert self._talks is not None
+        self._talks.answer(response)
+        self._next_question()
+
+    def _decide(self) -> None:
+        self._decisions = self.model.decisions()
+        self._waiting = list(self.seats)
+        self._ask_actions()
+
+    def _ask_actions(self) -> None:
+        seat = self._waiting.pop(0)
+        self.prompt = Prompt("actions", seat, self.model.turn, self._decisions[self.model.index[seat]])
+
+    def _after_actions(self, decision: Decision) -> None:
+        assert self.prompt is not None
+        self._decisions[self.model.index[self.prompt.seat]] = decision
+        if self._waiting:
+            self._ask_actions()
+            return
+        self.model.close_turn(self._decisions)
+        self._open_turn()
+
+
+def _key(move: Any) -> Any:
+    """A move's identity: the order of concessions in an offer does not matter."""
+    if isinstance(move, Offer):
+        return move.receiver, frozenset(move.give), frozenset(move.ask)
+    if isinstance(move, Response):
+        return move.verdict, _key(move.counter)
+    if isinstance(move, list):
+        return frozenset(_key(o) for o in move)
+    return move
+
+
+def _describe_choice(prompt: Prompt, move: Any) -> str:
+    if prompt.kind == "offers":
+        made = "; ".join(f"offered {o.receiver} {moves.describe_offer(o).split(' gives: ', 1)[1]}" for o in move)
+        return made or "made no offer"
+    if prompt.kind == "answer":
+        offer = prompt.question.offer
+        return f"{move.verdict}ed {offer.proposer}'s offer (suggested: {prompt.default.verdict})"
+    default: Decision = prompt.default
+    parts = [f"{pid} {'defect' if v <= 0 else 'honour' if v >= 1 else f'at {v:g}'}"
+             for pid, v in move.levels.items() if v != default.levels.get(pid, 1.0)]
+    parts += [f"surcharge on {p} {v:g}" for p, v in move.retaliation.items()
+              if v != default.retaliation.get(p, 0.0)]
+    if move.invest != default.invest:
+        parts.append(f"invest {move.invest:g} (suggested {default.invest:g})")
+    return ", ".join(parts)
+
+
+def _list(value: Any) -> list:
+    if not isinstance(value, list):
+        raise MoveError(f"expected a list of offers, got {value!r}")
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready data; floats rounded to 9 decimals so a fingerprint survives last-bit noise."""
+    if isinstance(value, float | np.floating):
+        return round(float(value), 9)
+    if isinstance(value, np.ndarray):
+        return _plain(value.tolist())
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if is_dataclass(value):
+        return repr(value)
+    return value

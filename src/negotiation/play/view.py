@@ -1,0 +1,205 @@
+"""What a person at a seat sees at the start of their moves, under the instructor's visibility.
+
+A :class:`SeatView` is plain data (``as_dict`` for a browser): the world, the truce, the
+seat's partners, the pledges it gives and receives with their compliance record, its
+payoffs, this turn's events and the offers on the table. Items the instructor made
+``noisy`` are estimates drawn from a generator of their own, so looking never changes the
+game; ``hidden`` items are None.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from negotiation import scoring
+from negotiation.config.models import Visibility
+from negotiation.play.moves import describe_offer
+from negotiation.results import turn_label
+
+if TYPE_CHECKING:
+    from negotiation.play.session import Session
+
+HISTORY = 6  # turns of compliance record shown per pledge
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A number as the seat sees it: ``value`` is None when hidden; ``sight`` says how it was seen."""
+
+    value: float | None
+    sight: str
+
+
+@dataclass(frozen=True)
+class PartnerLine:
+    country: str
+    name: str
+    trust: Reading
+    tariff_mine: float
+    tariff_theirs: Reading
+    surcharge_mine: float
+    surcharge_theirs: Reading
+    controls_on_me: Reading
+    total: Reading
+
+
+@dataclass(frozen=True)
+class PledgeLine:
+    """A pledge the seat gives or receives; ``record`` is its compliance over the last turns as
+    the seat saw it (None: not in force, or hidden)."""
+
+    id: str
+    giver: str
+    receiver: str
+    description: str
+    instrument: str
+    amount: float
+    end: int
+    major: bool
+    due: bool
+    record: tuple[float | None, ...]
+    sight: str
+
+
+@dataclass(frozen=True)
+class ObjectiveLine:
+    text: str
+    so_far: str
+    met: bool
+    points: float
+
+
+@dataclass(frozen=True)
+class SeatView:
+    seat: str
+    name: str
+    scenario: str
+    turn: int
+    turns: int
+    label: str
+    status: str
+    truce: str  # how the truce broke, '' while it holds
+    events: tuple[str, ...]
+    allied_share: Reading
+    china_share: Reading
+    payoff: float | None
+    total: float
+    trade_loss: float | None
+    security_loss: float | None
+    partners: tuple[PartnerLine, ...]
+    pledges: tuple[PledgeLine, ...]
+    offers: tuple[str, ...]
+    talks: tuple[str, ...]
+    objectives: tuple[ObjectiveLine, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Eyes:
+    """Readings of one seat at one turn under its visibility rules."""
+
+    def __init__(self, session: Session, seat: str, rules: Visibility):
+        self.rules, self.seed = rules, [session.seed, session.turn, session.model.index[seat]]
+
+    def read(self, item: str, key: str, value: float, low: float = 0.0, high: float | None = None) -> Reading:
+        sight = getattr(self.rules, item)
+        if sight == "hidden":
+            return Reading(None, sight)
+        if sight == "noisy":
+            rng = np.random.default_rng([*self.seed, zlib.crc32(f"{item}.{key}".encode())])
+            value = float(np.clip(value * (1.0 + self.rules.noise * rng.standard_normal()), low, high))
+        return Reading(float(value), sight)
+
+
+def seat_view(session: Session, seat: str) -> SeatView:
+    """What ``seat`` sees now."""
+    model, sc = session.model, session.scenario
+    eyes = _Eyes(session, seat, sc.seat_visibility(seat))
+    w, t, i = model.world, model.turn, model.index[seat]
+    last = model.records[-1] if model.records else None
+    return SeatView(
+        seat=seat, name=sc.countries[seat].name, scenario=sc.name, turn=t, turns=sc.turns, label=turn_label(sc, t),
+        status=model.status, truce=_truce(session), events=tuple(session.events(t)),
+        allied_share=eyes.read("world", "allied", w.allied_share, 0.0, 1.0),
+        china_share=eyes.read("world", "china", w.china_share, 0.0, 1.0),
+        payoff=last[f"payoff.{seat}"] if last else None, total=float(model.totals[i]),
+        trade_loss=last[f"trade_loss.{seat}"] if last else None,
+        security_loss=last[f"security_loss.{seat}"] if last else None,
+        partners=tuple(_partner(session, eyes, seat, c) for c in model.ids if c != seat),
+        pledges=_pledges(session, seat), offers=tuple(describe_offer(o) for o in session.offers_to(seat)),
+        talks=tuple(_talks(session, seat)), objectives=_objectives(session, seat))
+
+
+def _truce(session: Session) -> str:
+    """How the truce broke, or '' while it has not."""
+    broken = session.model.broken
+    return "" if broken is None else broken.describe(turn_label(session.scenario, broken.turn))
+
+
+def _partner(session: Session, eyes: _Eyes, seat: str, partner: str) -> PartnerLine:
+    model = session.model
+    w, i, j = model.world, model.index[seat], model.index[partner]
+    controls = w.controls[j, i] if w.supplier == j else 0.0
+    return PartnerLine(
+        country=partner, name=session.scenario.countries[partner].name,
+        trust=eyes.read("trust", partner, float(w.trust[i, j]), 0.0, 1.0),
+        tariff_mine=float(w.tariffs[i, j]), tariff_theirs=eyes.read("tariffs", f"on.{partner}", float(w.tariffs[j, i])),
+        surcharge_mine=float(w.retaliation[i, j]),
+        surcharge_theirs=eyes.read("tariffs", f"surcharge.{partner}", float(w.retaliation[j, i])),
+        controls_on_me=eyes.read("tariffs", f"controls.{partner}", float(controls), 0.0, 1.0),
+        total=eyes.read("payoffs", partner, float(model.totals[j]), low=-np.inf))
+
+
+def _pledges(session: Session, seat: str) -> tuple[PledgeLine, ...]:
+    model = session.model
+    t, window, i = model.turn, model.config.negotiation.renewal_window, model.index[seat]
+    sight = session.scenario.seat_visibility(seat).compliance
+    lines = []
+    for p in model.world.pledges:
+        if i not in (p.giver, p.receiver) or not p.start <= t <= p.end:
+            continue
+        mine = p.giver == i
+        if mine or sight == "exact":
+            history = model.pledge_levels[p.id]
+        elif sight == "noisy":
+            history = model.pledge_seen[p.id]
+        else:
+            history = [None] * t
+        lines.append(PledgeLine(
+            id=p.id, giver=model.ids[p.giver], receiver=model.ids[p.receiver], description=p.spec.description,
+            instrument=p.spec.instrument, amount=p.spec.level, end=p.end, major=p.spec.major,
+            due=p.spec.renewable and 0 <= p.end - t <= window, record=tuple(history[-HISTORY:]),
+            sight="exact" if mine else sight))
+    return tuple(lines)
+
+
+def _talks(session: Session, seat: str) -> list[str]:
+    """This turn's offers made or answered by the seat, with their outcome."""
+    verdicts = {"accept": "accepted", "reject": "rejected", "counter": "countered", "invalid": "void"}
+    out = []
+    for e in session.model.log:
+        if e["kind"] != "offer" or e["turn"] != session.turn or seat not in (e["offer"].proposer, e["offer"].receiver):
+            continue
+        why = f" ({e['reason']})" if e.get("reason") else ""
+        out.append(f"{describe_offer(e['offer'])} → {e['offer'].receiver} {verdicts[e['verdict']]}{why}")
+    return out
+
+
+def _objectives(session: Session, seat: str) -> tuple[ObjectiveLine, ...]:
+    objectives = session.scenario.scoring.objectives.get(seat, [])
+    if not objectives:
+        return ()
+    result = session.result()
+    lines = []
+    for o in objectives:
+        if not result.records:  # nothing played yet: no progress to show
+            lines.append(ObjectiveLine(o.text, "-", False, o.points))
+            continue
+        value = scoring.metric(result, seat, o)
+        lines.append(ObjectiveLine(o.text, scoring.format_value(o, value), scoring.met(o, value), o.points))
+    return tuple(lines)
