@@ -202,8 +202,7 @@ def problems_from_validation(exc: ValidationError, origins: Origins, file: str,
     for error in exc.errors():
         loc = tuple(error["loc"])
         message = _describe(error)
-        if error["type"] == "value_error" and "\n" in message or (error["type"] == "value_error" and ": " in message
-                                                                    and message.split(": ", 1)[0].count(".")):
+        if error["type"] == "value_error" and ("\n" in message or _names_field(message, model, loc)):
             for line in message.splitlines():
                 field, _, text = line.partition(": ")
                 sub = tuple(int(p) if p.isdigit() else p for p in field.split("."))
@@ -215,6 +214,12 @@ def problems_from_validation(exc: ValidationError, origins: Origins, file: str,
         f, n = _where(origins, loc, file)
         problems.append(Problem(f, n, ".".join(map(str, loc)), message))
     return problems
+
+
+def _names_field(message: str, model: type[BaseModel], loc: tuple) -> bool:
+    """Whether a validator's message starts with the field it is about ('labels: ...', 'a.b: ...')."""
+    head, sep, _ = message.partition(": ")
+    return bool(sep) and (head.count(".") > 0 or (not loc and head in model.model_fields))
 
 
 def _extra_hint(model: type[BaseModel], loc: tuple) -> str:

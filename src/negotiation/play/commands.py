@@ -134,6 +134,7 @@ def new_scenario(args: argparse.Namespace, console: Console) -> int:
     problems = validate_path(str(path))
     if problems:
         raise ConfigError(problems)
-    console.print(f"wrote [bold]{path}[/bold], a copy of {args.source}: edit it, check it with "
+    origin = args.source or "the classroom template"
+    console.print(f"wrote [bold]{path}[/bold], a copy of {origin}: edit it, check it with "
                   f"'negotiation validate {path}', play it with 'negotiation play {path}'.")
     return 0

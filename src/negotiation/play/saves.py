@@ -83,8 +83,11 @@ def read(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise SaveError(name, "is not a save (binary data, not JSON text)") from None
     except json.JSONDecodeError as exc:
+        text = raw.strip()
+        if not text.startswith(b"{"):
+            raise SaveError(name, "is not a save (not JSON)") from None
         # a save always ends with its closing brace; one that does not was cut short
-        cut = not raw.rstrip().endswith(b"}")
+        cut = not text.endswith(b"}")
         what = "is truncated (it ends in the middle)" if cut else f"is damaged (invalid JSON at line {exc.lineno})"
         raise SaveError(name, f"{what}; it cannot be resumed") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:

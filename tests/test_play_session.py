@@ -1,0 +1,151 @@
+"""The play core: turn phases, prompts and defaults, move validation, the seat's view."""
+
+import pytest
+
+from negotiation import load_scenario, run
+from negotiation.model import TruceModel
+from negotiation.observation import Concession, Decision, Offer, Response
+from negotiation.play.moves import MoveError
+from negotiation.play.session import Session
+from negotiation.play.view import seat_view
+
+
+def play_defaults(session: Session) -> Session:
+    while not session.finished:
+        session.submit_default()
+    return session
+
+
+@pytest.mark.parametrize(("name", "seats", "seed"), [
+    ("busan_truce_2025", ["CN"], 3), ("busan_truce_2025", ["US", "CN"], 8), ("rare_earth_shock", ["EU"], 1),
+    ("classroom_intro", ["CN"], 2025), ("classroom_intro", ["US", "JP"], 5)])
+def test_taking_every_default_plays_the_computer_game_exactly(name, seats, seed):
+    # noise makes the stochastic strategies draw, so the random stream is really exercised
+    scenario = load_scenario(name, {"world.noise_scale": 3.0})
+    session = play_defaults(Session(scenario, seats, seed=seed))
+    computer = run(scenario, seed=seed)
+    assert session.result().records == computer.records
+    assert session.result().totals == computer.totals
+    assert session.result().pledge_seen == computer.pledge_seen
+
+
+def test_the_phases_of_a_turn_reproduce_step():
+    scenario = load_scenario("busan_truce_2025", {"world.noise_scale": 2.0})
+    stepped, phased = TruceModel(scenario, rng=4), TruceModel(scenario, rng=4)
+    for _ in range(14):
+        stepped.step()
+        offered = phased.open_turn()
+        talks = phased.talks(offered)
+        assert talks.next() is None  # nobody seated: the talks never stop
+        phased.close_turn(phased.decisions())
+    assert stepped.records == phased.records and stepped.log == phased.log
+
+
+def test_a_turn_asks_offers_then_answers_then_actions():
+    session = Session(load_scenario("classroom_intro"), ["CN"])
+    kinds = []
+    while session.turn < 6:
+        kinds.append((session.prompt.turn, session.prompt.kind))
+        session.submit_default()
+    assert kinds[:2] == [(0, "offers"), (0, "actions")]
+    at_renewal = [k for t, k in kinds if t == 5]
+    assert at_renewal == ["offers", "answer", "actions"]
+
+
+def test_the_person_answers_an_offer_after_seeing_it_and_a_rejection_keeps_the_pledge_unrenewed():
+    session = Session(load_scenario("classroom_intro"), ["CN"])
+    while session.prompt.kind != "answer":
+        session.submit_default()
+    question = session.prompt.question
+    assert question.offer.proposer == "US" and question.default.verdict == "accept"
+    assert "US gives: renew U1" in seat_view(session, "CN").offers[0]
+    session.submit(Response("reject"))
+    assert session.choices[-1].text == "rejected US's offer (suggested: accept)"
+    c1 = next(p for p in session.model.world.pledges if p.id == "C1")
+    assert c1.end == 6  # not renewed
+
+
+def test_a_counter_offer_goes_to_the_next_round():
+    session = Session(load_scenario("classroom_intro"), ["CN"])
+    while session.prompt.kind != "answer":
+        session.submit_default()
+    menu = session.counter_menu()
+    counter = menu.offer("CN", ["a1"])  # ask the US to renew U1, give nothing
+    session.submit(Response("counter", counter))
+    verdicts = [e for e in session.model.log if e["kind"] == "offer" and e["turn"] == 5]
+    assert verdicts[-1]["round"] == 1 and verdicts[-1]["offer"] == counter
+
+
+@pytest.mark.parametrize(("make", "reason"), [
+    (lambda: Decision({"U1": 1.0}, {}, 0.0), "not one of your pledges"),
+    (lambda: Decision({"C1": 1.5}, {}, 0.0), "out of range"),
+    (lambda: Decision({}, {"XX": 0.1}, 0.0), "not a partner"),
+    (lambda: Decision({}, {"US": 2.0}, 0.0), "from 0 to 1"),
+    (lambda: Decision({}, {}, 5.0), "investment must be from 0 to 0"),
+    (lambda: Response("accept"), "expected actions"),
+])
+def test_an_impossible_action_is_refused_with_its_reason_and_changes_nothing(make, reason):
+    session = Session(load_scenario("classroom_intro"), ["CN"])
+    session.submit_default()  # offers of turn 0
+    before = session.digest()
+    with pytest.raises(MoveError, match=reason):
+        session.submit(make())
+    assert session.digest() == before and session.prompt.kind == "actions"
+
+
+@pytest.mark.parametrize(("offer", "reason"), [
+    (Offer("CN", "US", (Concession("renew", pledge="C5"),), ()), "not renewable"),
+    (Offer("CN", "US", (Concession("renew", pledge="C1"),), ()), "can be renewed from turn 5"),
+    (Offer("CN", "US", (), ()), "at least one concession"),
+    (Offer("US", "CN", (), (Concession("rollback", country="CN", target="US"),)), "must be made by CN"),
+    (Offer("CN", "US", (Concession("new", terms={"id": "CN_X", "to": "US", "instrument": "gift"}),), ()),
+     "new pledge instrument"),
+])
+def test_an_impossible_offer_is_refused_with_its_reason(offer, reason):
+    session = Session(load_scenario("classroom_intro"), ["CN"])
+    with pytest.raises(MoveError, match=reason):
+        session.submit([offer])
+    assert session.inputs == []
+
+
+def test_a_new_pledge_offered_by_a_person_comes_into_force_when_accepted():
+    session = Session(load_scenario("classroom_intro"), ["CN"])
+    terms = {"id": "CN_BEEF", "to": "US", "instrument": "purchase", "level": 1.0, "cost": 0.05, "value": 0.1,
+             "description": "Resume US beef purchases."}
+    session.submit([Offer("CN", "US", (Concession("new", terms=terms),), ())])
+    pledge = next(p for p in session.model.world.pledges if p.id == "CN_BEEF")
+    assert (pledge.start, pledge.end, session.model.ids[pledge.giver]) == (0, 6, "CN")
+    assert "CN_BEEF" in session.action_limits().pledges
+
+
+def test_the_seat_view_follows_the_instructors_visibility():
+    scenario = load_scenario("classroom_intro", {
+        "visibility": {"all": {"world": "hidden", "payoffs": "exact"}, "CN": {"compliance": "exact", "trust": "noisy"}},
+        "world.noise_scale": 5.0})
+    session = Session(scenario, ["CN", "US"])
+    for _ in range(12):
+        session.submit_default()
+    cn, us = seat_view(session, "CN"), seat_view(session, "US")
+    assert cn.allied_share.value is None and cn.allied_share.sight == "hidden"
+    us_line = next(p for p in cn.partners if p.country == "US")
+    assert us_line.total.value == pytest.approx(float(session.model.totals[0]))  # payoffs: exact
+    assert us_line.trust.sight == "noisy" and us_line.trust.value != pytest.approx(session.model.world.trust[1, 0])
+    assert seat_view(session, "CN").partners[0].trust == us_line.trust  # an estimate does not change on a second look
+    u1 = next(p for p in cn.pledges if p.id == "U1")
+    assert u1.sight == "exact" and u1.record == tuple(session.model.pledge_levels["U1"][-6:])
+    c1_as_us_sees = next(p for p in us.pledges if p.id == "C1")
+    assert c1_as_us_sees.sight == "noisy" and c1_as_us_sees.record == tuple(session.model.pledge_seen["C1"][-6:])
+
+
+def test_looking_at_a_view_does_not_change_the_game():
+    scenario = load_scenario("classroom_intro", {"visibility": {"all": {"world": "noisy", "payoffs": "noisy"}}})
+    looked = Session(scenario, ["CN"])
+    while not looked.finished:
+        seat_view(looked, "CN")
+        looked.submit_default()
+    assert looked.result().totals == run(scenario).totals
+
+
+def test_seats_must_be_countries_of_the_scenario():
+    with pytest.raises(MoveError, match="seats must be countries"):
+        Session(load_scenario("classroom_intro"), ["FR"])
