@@ -92,7 +92,7 @@ def read(path: Path) -> dict[str, Any]:
         raise SaveError(name, f"{what}; it cannot be resumed") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SaveError(name, "is not a negotiation save")
-    if data.get("version") != VERSION:
+    if data.get("version", VERSION) != VERSION:
         raise SaveError(name, f"is a version {data.get('version')} save; this version of negotiation "
                         f"({__version__}) reads version {VERSION}")
     missing = [f for f in (*FIELDS, "checksum") if f not in data]

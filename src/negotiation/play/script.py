@@ -48,8 +48,9 @@ class Script:
             file = source
         if isinstance(data, list):
             entries = {n: (n, entry) for n, entry in enumerate(data)}
-        elif isinstance(data, dict) and all(isinstance(k, int) for k in data):
-            entries = {k: (k, entry) for k, entry in data.items()}
+        elif isinstance(data, dict) and all(isinstance(k, int) or str(k).isdigit() for k in data):
+            # JSON keys are text: "5" is turn 5
+            entries = {int(k): (k, entry) for k, entry in data.items()}
         else:
             raise ConfigError([Problem(file, 1, "", "moves must be a list (one entry per turn) or a mapping "
                                                     "from turn numbers to entries")])
