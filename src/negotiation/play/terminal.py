@@ -92,6 +92,9 @@ class Terminal:
     def _prompt(self) -> None:
         prompt = self.session.prompt
         assert prompt is not None
+        if prompt.kind == "offers" and not self.session.offer_menus():
+            self.session.submit([])  # nothing to trade this turn: no prompt, no hand-over
+            return
         if self.hot_seat and prompt.seat != self.current:
             self._hand_over(prompt.seat)
         self._show_once()

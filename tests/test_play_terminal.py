@@ -1,0 +1,151 @@
+"""The real interactive loop of `negotiation play`, driven through a pseudo-terminal."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from negotiation import load_scenario, run
+from negotiation.play import saves
+
+# The child execs the game right after the fork, so pytest's helper threads (which Python
+# warns about when forking) cannot deadlock it.
+pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+class Player:
+    """A person at the keyboard: reads each prompt and types an answer."""
+
+    def __init__(self, cwd: Path, *args: str):
+        env = {**os.environ, "PYTHONPATH": SRC, "TERM": "xterm", "COLUMNS": "140", "LINES": "50"}
+        self.child = pexpect.spawn(sys.executable, ["-m", "negotiation", "play", *args], cwd=str(cwd), env=env,
+                                   encoding="utf-8", dimensions=(50, 140), timeout=60)
+        self.raw = ""
+        self.screen = ""
+
+    def prompt(self) -> str | None:
+        """The next prompt's text, or None when the program ended."""
+        found = self.child.expect(["> ", pexpect.EOF])
+        self.raw += self.child.before
+        chunk = ANSI.sub("", self.child.before)
+        self.screen += chunk + ("> " if found == 0 else "")
+        return None if found else chunk.rstrip().splitlines()[-1]
+
+    @property
+    def turn(self) -> int:
+        """The turn on the last screen shown (0-based)."""
+        return int(re.findall(r"turn (\d+) of \d+", self.screen)[-1]) - 1
+
+    def type(self, text: str) -> None:
+        self.child.sendline(text)
+
+    def play(self, answers: dict[tuple[int, str], str] | None = None, stop: tuple[int, str] | None = None) -> int:
+        """Answer prompts until the end: ``answers[(turn, start of prompt)]`` or Enter; at
+        ``stop`` type 'quit'. The exit code."""
+        answers = dict(answers or {})
+        while (text := self.prompt()) is not None:
+            key = next((k for k in answers if k[0] == self.turn and text.startswith(k[1])), None)
+            if stop is not None and self.turn == stop[0] and text.startswith(stop[1]):
+                self.type("quit")
+                stop = None
+            else:
+                self.type(answers.pop(key) if key else "")
+        return self.exit_code()
+
+    def exit_code(self) -> int:
+        self.child.expect(pexpect.EOF)
+        self.child.close()
+        return self.child.exitstatus if self.child.exitstatus is not None else -self.child.signalstatus
+
+
+def test_a_student_finishes_the_game_by_pressing_enter_and_reads_the_debrief(tmp_path):
+    player = Player(tmp_path, "--as", "China", "--save", "game.json")
+    assert player.play() == 0
+    screen = player.screen
+    assert "China (CN) · turn 1 of 8 · Nov 2025 · classroom_intro" in screen
+    assert "MOFCOM announces new licence rules" in screen and "Offer on the table: US gives: renew U1" in screen
+    assert "Debrief: China (CN) in classroom_intro" in screen and "Truce: it held for all 8 turns." in screen
+    assert "self_enforcing would have scored the same" in screen
+    assert "Traceback" not in screen
+    played = saves.load(tmp_path / "game.json")
+    assert played.finished and played.result().totals == run("classroom_intro").totals
+    assert (tmp_path / "game-debrief" / "payoffs.png").exists()
+
+
+def test_malformed_input_is_refused_with_the_reason_and_asked_again(tmp_path):
+    player = Player(tmp_path, "--as", "China", "--turns", "2", "--save", "game.json")
+    asked = []
+    replies = iter(["C9 defect", "C5 sometimes", "help", "C5 defect", "US lots", "US 0.1"])
+    while (text := player.prompt()) is not None:
+        asked.append(text)
+        player.type(next(replies, ""))
+    assert player.exit_code() == 0
+    screen = player.screen
+    assert "Not possible: 'C9' is not one of C1, C5. Try again." in screen
+    assert "Not possible: 'sometimes' is not a level" in screen
+    assert "honour (1), defect (0) or a level between" in screen  # the help
+    assert "Not possible: tariff surcharge on US must be a number from 0 to 1, got 'lots'" in screen
+    assert [a.split(" [")[0] for a in asked[:6]] == ["your pledges"] * 4 + ["tariff surcharges"] * 2
+    game = saves.load(tmp_path / "game.json")
+    assert [c.text for c in game.choices] == ["C5 defect, surcharge on US 0.1"]
+
+
+MOVES = {(1, "your pledges"): "C5 0.5", (5, "answer"): "reject", (6, "offer to US"): "g1 a1",
+         (6, "your pledges"): "C5 0.5"}
+
+
+def test_a_game_saved_with_quit_and_resumed_ends_as_the_uninterrupted_game(tmp_path):
+    whole = Player(tmp_path, "--as", "China", "--save", "whole.json")
+    assert whole.play(MOVES) == 0
+    first = Player(tmp_path, "--as", "China", "--save", "part.json", "--name", "Ana")
+    assert first.play({k: v for k, v in MOVES.items() if k[0] < 5}, stop=(5, "answer")) == 0
+    assert "Stopped. Game saved to part.json. Resume with: negotiation play --load part.json" in first.screen
+    stopped = saves.load(tmp_path / "part.json")
+    assert stopped.prompt.kind == "answer" and stopped.turn == 5  # mid-turn, at the very prompt
+    again = Player(tmp_path, "--load", "part.json")
+    assert again.play({k: v for k, v in MOVES.items() if k[0] >= 5}) == 0
+    resumed, uninterrupted = saves.load(tmp_path / "part.json"), saves.load(tmp_path / "whole.json")
+    assert resumed.finished and resumed.digest() == uninterrupted.digest()
+    assert [c.text for c in resumed.choices] == [c.text for c in uninterrupted.choices]
+    assert resumed.name == "Ana"
+
+
+def test_hot_seat_players_take_turns_and_each_sees_only_their_own_screen(tmp_path):
+    player = Player(tmp_path, "--as", "China", "--as", "US", "--turns", "2", "--save", "game.json")
+    views = []  # (seat announced by the hand-over, headers of the screens shown before the next hand-over)
+    while (text := player.prompt()) is not None:
+        if "press Enter when ready" in text:
+            views.append((text.split(":")[0], []))
+        player.type("")
+    assert player.exit_code() == 0
+    for block in player.screen.split("Pass the keyboard to ")[1:]:
+        name = block.split(" (")[0]
+        headers = re.findall(r"(\w[\w ]*) \((\w\w)\) · turn \d+ of", block)
+        assert headers and all(h[0] == name for h in headers), (name, headers)
+    assert [v[0] for v in views] == ["United States", "China"] * 2  # in the scenario's order of countries
+    assert player.raw.count("\x1b[2J") >= 4  # the screen is cleared before each hand-over
+    assert "Debrief: China (CN)" in player.screen and "Debrief: United States (US)" in player.screen
+
+
+@pytest.mark.parametrize("prompts_before", [1, 3])
+def test_ctrl_c_saves_and_exits_cleanly(tmp_path, prompts_before):
+    player = Player(tmp_path, "--as", "China", "--save", "game.json")
+    for _ in range(prompts_before):
+        player.prompt()
+        player.type("")
+    player.prompt()
+    player.child.sendintr()
+    assert player.exit_code() == 130
+    screen = player.screen + ANSI.sub("", player.child.before or "")
+    assert "Interrupted. Game saved to game.json" in screen and "Traceback" not in screen
+    saved = saves.load(tmp_path / "game.json")
+    assert len(saved.inputs) == prompts_before and not saved.finished
+    assert saved.scenario == load_scenario("classroom_intro")
