@@ -263,7 +263,7 @@ class Terminal:
                 f"USD bn · Allied share of processing {_pct(view.allied_share)}, China's {_pct(view.china_share)}")
         c.print(_partners_table(view))
         if view.pledges:
-            c.print(_pledges_table(view))
+            c.print(_pledges_table(view, c.width))
         for text in view.offers:
             c.print(f"Offer on the table: {text}")
         for text in view.talks:
@@ -288,24 +288,24 @@ class Terminal:
 
 def _pct(reading: Reading) -> str:
     if reading.value is None:
-        return "hidden"
+        return "?"
     return f"{'≈' if reading.sight == 'noisy' else ''}{100 * reading.value:.0f} %"
 
 
-def _num(reading: Reading, fmt: str = "{:.2f}") -> str:
+def _num(reading: Reading, fmt: str = "{:.2f}", scale: float = 1.0) -> str:
     if reading.value is None:
         return "?"
-    return ("≈" if reading.sight == "noisy" else "") + fmt.format(reading.value)
+    return ("≈" if reading.sight == "noisy" else "") + fmt.format(scale * reading.value)
 
 
 def _partners_table(view: SeatView) -> Table:
-    table = Table(title="partners", title_justify="left", show_edge=False)
-    for col in ("partner", "your trust", "your tariff", "your surcharge", "their tariff", "their surcharge",
-                "controls on you", "their total"):
+    table = Table(title="partners (tariffs and surcharges: yours on them / theirs on you)", title_justify="left",
+                  show_edge=False)
+    for col in ("partner", "your trust", "tariffs", "surcharges", "controls on you", "their total"):
         table.add_column(col, justify="left" if col == "partner" else "right")
     for p in view.partners:
-        table.add_row(f"{p.name} ({p.country})", _num(p.trust), f"{100 * p.tariff_mine:.0f} %",
-                      f"{100 * p.surcharge_mine:.0f}", _pct(p.tariff_theirs), _num(p.surcharge_theirs, "{:.2f}"),
+        table.add_row(p.country, _num(p.trust), f"{100 * p.tariff_mine:.0f} / {_pct(p.tariff_theirs)}",
+                      f"{100 * p.surcharge_mine:.0f} / {_num(p.surcharge_theirs, '{:.0f}', 100)}",
                       _num(p.controls_on_me), _num(p.total, "{:,.1f}"))
     return table
 
@@ -317,17 +317,18 @@ def _record(values: tuple[float | None, ...], sight: str) -> str:
     return " ".join("·" if v is None else "~" if 0.5 <= v < 1.0 else marks[v >= 1.0] for v in values) or "-"
 
 
-def _pledges_table(view: SeatView) -> Table:
-    table = Table(title="pledges in force (✓ honoured, ~ partly, ✗ defected, · not in force; oldest first)",
-                  title_justify="left", show_edge=False)
-    for col in ("pledge", "from → to", "what", "ends", "record"):
-        table.add_column(col)
+def _pledges_table(view: SeatView, width: int) -> Table:
+    table = Table(title="pledges in force (* major; record: ✓ honoured, ~ partly, ✗ defected, · not in force; "
+                        "partners' as you saw them)", title_justify="left", show_edge=False)
+    for col in ("pledge", "from → to", "ends", "record", "what"):
+        table.add_column(col, no_wrap=True)
+    # the description gives way on a narrow terminal; the other columns need about 58 characters
+    room = max(12, width - 58)
     for p in view.pledges:
-        due = " [bold yellow]renewal due[/bold yellow]" if p.due else ""
-        seen = " (as seen)" if p.sight == "noisy" else ""
-        what = p.description if len(p.description) <= 60 else p.description[:59] + "…"
-        table.add_row(p.id + (" *" if p.major else ""), f"{p.giver} → {p.receiver}", what,
-                      f"turn {p.end}{due}", _record(p.record, p.sight) + seen)
+        due = " [bold yellow]renew now[/bold yellow]" if p.due else ""
+        table.add_row(p.id + (" *" if p.major else ""), f"{p.giver} → {p.receiver}", f"turn {p.end}{due}",
+                      _record(p.record, p.sight), p.description if len(p.description) <= room
+                      else p.description[: room - 1] + "…")
     return table
 
 
