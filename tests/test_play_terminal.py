@@ -41,8 +41,8 @@ class Player:
 
     @property
     def turn(self) -> int:
-        """The turn on the last screen shown (0-based)."""
-        return int(re.findall(r"turn (\d+) of \d+", self.screen)[-1]) - 1
+        """The turn on the last screen shown (numbered from 0, as in scenario files)."""
+        return int(re.findall(r"· turn (\d+) ·", self.screen)[-1])
 
     def type(self, text: str) -> None:
         self.child.sendline(text)
@@ -70,7 +70,7 @@ def test_a_student_finishes_the_game_by_pressing_enter_and_reads_the_debrief(tmp
     player = Player(tmp_path, "--as", "China", "--save", "game.json")
     assert player.play() == 0
     screen = player.screen
-    assert "China (CN) · turn 1 of 8 · Nov 2025 · classroom_intro" in screen
+    assert "China (CN) · turn 0 · Nov 2025 · 7 turns to go · classroom_intro" in screen
     assert "MOFCOM announces new licence rules" in screen and "Offer on the table: US gives: renew U1" in screen
     assert "Debrief: China (CN) in classroom_intro" in screen and "Truce: it held for all 8 turns." in screen
     assert "self_enforcing would have scored the same" in screen
@@ -128,7 +128,7 @@ def test_hot_seat_players_take_turns_and_each_sees_only_their_own_screen(tmp_pat
     assert player.exit_code() == 0
     for block in player.screen.split("Pass the keyboard to ")[1:]:
         name = block.split(" (")[0]
-        headers = re.findall(r"(\w[\w ]*) \((\w\w)\) · turn \d+ of", block)
+        headers = re.findall(r"(\w[\w ]*) \((\w\w)\) · turn \d+ ·", block)
         assert headers and all(h[0] == name for h in headers), (name, headers)
     assert [v[0] for v in views] == ["United States", "China"] * 2  # in the scenario's order of countries
     assert player.raw.count("\x1b[2J") >= 4  # the screen is cleared before each hand-over

@@ -19,9 +19,10 @@ from rich.table import Table
 
 from negotiation.observation import Decision, Response
 from negotiation.play import saves
-from negotiation.play.debrief import Debrief
+from negotiation.play.debrief import Debrief, write_plots
 from negotiation.play.legal import OfferMenu
 from negotiation.play.moves import MoveError, describe_offer, parse_amount, parse_level
+from negotiation.play.script import Script
 from negotiation.play.session import Session
 from negotiation.play.view import Reading, SeatView, seat_view
 
@@ -51,7 +52,7 @@ class Terminal:
     """Plays a session at one keyboard; ``read`` is ``input`` (tests may pass another)."""
 
     def __init__(self, session: Session, save_path: Path, console: Console, read: Callable[[str], str] = input,
-                 script=None, debrief: Callable[[Session], list[Debrief]] | None = None,
+                 script: Script | None = None, debrief: Callable[[Session], list[Debrief]] | None = None,
                  debrief_dir: Path | None = None):
         self.session, self.save_path, self.console, self.read = session, save_path, console, read
         self.script, self.make_debriefs, self.debrief_dir = script, debrief, debrief_dir
@@ -253,8 +254,10 @@ class Terminal:
     # --- drawing -------------------------------------------------------------------
     def show(self, view: SeatView) -> None:
         c = self.console
-        c.rule(f"[bold]{view.name} ({view.seat})[/bold] · turn {view.turn + 1} of {view.turns} · {view.label} · "
-               f"{view.scenario}")
+        # turns are numbered from 0 as in the scenario files, so 'turn 6' is the instructor's 'turn: 6'
+        left = view.turns - view.turn - 1
+        c.rule(f"[bold]{view.name} ({view.seat})[/bold] · turn {view.turn} · {view.label} · "
+               f"{left} turn{'s' if left != 1 else ''} to go · {view.scenario}")
         for text in view.events:
             c.print(Panel(text, title="news", expand=False, border_style="yellow"))
         last = "" if view.payoff is None else f"last turn {view.payoff:+,.2f}, "
@@ -280,8 +283,6 @@ class Terminal:
             for line in debrief.lines():
                 self.console.print(line, highlight=False)
             if self.debrief_dir is not None:
-                from negotiation.play.debrief import write_plots
-
                 paths = write_plots(debrief, self.debrief_dir)
                 self.console.print(f"Plots: {self.debrief_dir}/ ({', '.join(p.name for p in paths)})")
 
@@ -326,7 +327,7 @@ def _pledges_table(view: SeatView, width: int) -> Table:
     room = max(12, width - 58)
     for p in view.pledges:
         due = " [bold yellow]renew now[/bold yellow]" if p.due else ""
-        table.add_row(p.id + (" *" if p.major else ""), f"{p.giver} → {p.receiver}", f"turn {p.end}{due}",
+        table.add_row(p.id + (" *" if p.major else ""), f"{p.giver} → {p.receiver}", f"to turn {p.end - 1}{due}",
                       _record(p.record, p.sight), p.description if len(p.description) <= room
                       else p.description[: room - 1] + "…")
     return table
