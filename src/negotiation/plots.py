@@ -97,9 +97,11 @@ def compare_payoffs(results: dict[str, RunResult], country: str) -> Figure:
     """One country's cumulative payoff in several runs of the same game (the debrief's
     counterfactuals: the player's game against the seat played by a strategy)."""
     fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
-    for label, result in results.items():
+    for n, (label, result) in enumerate(results.items()):
         tl = result.timeline
-        ax.plot(tl["turn"], tl[f"total.{country}"], label=label, linewidth=2)
+        # the player's game drawn thick and the alternatives dashed, so identical runs stay visible
+        ax.plot(tl["turn"], tl[f"total.{country}"], label=label, linewidth=4 if n == 0 else 1.5,
+                linestyle="-" if n == 0 else "--", alpha=0.6 if n == 0 else 1.0)
         if result.broken is not None:
             ax.plot(result.broken.turn, tl[f"total.{country}"].iloc[result.broken.turn], "x", color="crimson")
     first = next(iter(results.values()))

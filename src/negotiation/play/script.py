@@ -40,12 +40,15 @@ class Script:
     @classmethod
     def load(cls, source: str, stdin_text: str | None = None) -> Script:
         """Read a moves file, or standard input's text when ``source`` is '-'."""
-        if source == "-":
-            data, origins = parse_yaml(stdin_text or "", "<stdin>")
-            file = "<stdin>"
+        file, path = ("<stdin>", None) if source == "-" else (source, Path(source))
+        raw = (stdin_text or "").encode() if path is None else (
+            path.read_bytes() if path.exists() and not path.is_dir() else None)
+        if raw is not None and not raw.strip():
+            data, origins = [], {}  # no moves at all: every seat plays its defaults
+        elif path is None:
+            data, origins = parse_yaml(stdin_text or "", file)
         else:
-            data, origins = read_yaml(Path(source))
-            file = source
+            data, origins = read_yaml(path)
         if isinstance(data, list):
             entries = {n: (n, entry) for n, entry in enumerate(data)}
         elif isinstance(data, dict) and all(isinstance(k, int) or str(k).isdigit() for k in data):
