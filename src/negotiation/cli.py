@@ -121,12 +121,12 @@ def _print_summary(result) -> None:
     console.print(f"[bold]{sc.name}[/bold] · {len(result.records)} turns from "
                   f"{turn_label(sc, 0)} · seed {result.seed}")
     console.print(f"[bold {colour}]{result.describe_truce()}[/bold {colour}]")
-    renewals = [e for e in result.negotiations() if e["verdict"] == "accept"]
-    if renewals:
-        turns = sorted({e["turn"] for e in renewals})
-        console.print(f"Agreements reached at turn(s) {', '.join(map(str, turns))}: "
-                      + "; ".join(f"{e['from']}->{e['to']}: {', '.join(e['give'] + e['ask'])}" for e in renewals[:4])
-                      + (" ..." if len(renewals) > 4 else ""))
+    agreements = [e for e in result.negotiations() if e["verdict"] == "accept"]
+    for e in agreements[:6]:
+        console.print(f"  turn {e['turn']} ({turn_label(sc, e['turn'])}): {e['from']} and {e['to']} agreed: "
+                      + ", ".join(e["give"] + e["ask"]))
+    if len(agreements) > 6:
+        console.print(f"  ... and {len(agreements) - 6} more agreements (summary.json lists them all)")
     table = Table(title="payoffs and end state", title_justify="left")
     for col in ("country", "strategy", "total payoff (USD bn)", "mean tariff imposed", "export controls faced"):
         table.add_column(col, justify="right" if col != "country" else "left")

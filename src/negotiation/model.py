@@ -209,22 +209,30 @@ class TruceModel(mesa.Model):
             investment=invest, leverage=leverage)
 
     def _pair_means(self, levels: dict[str, float]) -> dict[tuple[int, int], float]:
-        """(giver, receiver) -> the value-weighted mean level of the giver's pledges in force.
-
-        Weighted by each pledge's value to the receiver: a country judges a partner by the
-        pledges that matter to it (equal weights when none has a value, as in the dilemma).
-        """
+        """(giver, receiver) -> the mean level of the giver's pledges in force, weighted by
+        what each is worth to the receiver: a country judges a partner by the pledges that
+        matter to it (equal weights when none has a value, as in the dilemma)."""
         groups: dict[tuple[int, int], list[tuple[float, float]]] = {}
         for p in self.world.pledges:
             level = levels.get(p.id)
             if level is not None:
-                groups.setdefault((p.giver, p.receiver), []).append((level, p.spec.value))
+                groups.setdefault((p.giver, p.receiver), []).append((level, self._worth(p)))
         out = {}
         for pair, items in groups.items():
             total = sum(w for _, w in items)
             out[pair] = (sum(lv * w for lv, w in items) / total if total > 0
                          else sum(lv for lv, _ in items) / len(items))
         return out
+
+    def _worth(self, p: PledgeState) -> float:
+        """Per-turn worth of a pledge to its receiver: its value, plus the supply security an
+        export-control pledge buys (the payoff's security term; C1 is mostly that)."""
+        worth = p.spec.value
+        if p.spec.instrument == "export_control" and p.giver == self.world.supplier:
+            w = self.world
+            worth += (w.weights[p.receiver, 2] * self.config.world.supply_stake * w.demand[p.receiver]
+                      * w.china_share * p.spec.level)
+        return worth
 
     # --- world update ------------------------------------------------------------------
     def _update_world(self, decisions: list[Decision], mine: dict[tuple[int, int], float],
