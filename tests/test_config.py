@@ -115,8 +115,8 @@ def test_every_problem_is_listed_not_just_the_first(write, capsys):
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["run", "--turns", "0"], "--turns: must be at least 1, got 0"),
-    (["run", "--turns", "many"], "--turns: must be a whole number"),
-    (["run", "--seed", "-4"], "--seed: must be >= 0"),
+    (["run", "--turns", "many"], "--turns: must be a whole number >= 1, got 'many'"),
+    (["run", "--seed", "-4"], "--seed: must be at least 0, got -4"),
 ])
 def test_bad_command_line_numbers_are_refused(argv, message, capsys):
     assert message in one_problem(argv, capsys)

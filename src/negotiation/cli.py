@@ -24,24 +24,19 @@ def _error(line: str) -> None:
     # plain print: one problem is one line, never wrapped to the terminal width
     print(line, file=sys.stderr)
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got '{text}'") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def _whole(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number at least ``minimum``, refused in one line otherwise."""
 
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number >= {minimum}, got '{text}'") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got '{text}'") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
+    return parse
 
 
 class _Parser(argparse.ArgumentParser):
@@ -75,8 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
                f"built-in scenarios: {', '.join(builtin_scenarios())}")
     run.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
                      help=f"built-in scenario name or YAML path (default: {DEFAULT_SCENARIO})")
-    run.add_argument("--seed", type=_seed, help="random seed (default: the scenario's own seed)")
-    run.add_argument("--turns", type=_positive, help="number of turns to play (default: the scenario's)")
+    run.add_argument("--seed", type=_whole(0), help="random seed (default: the scenario's own seed)")
+    run.add_argument("--turns", type=_whole(1), help="number of turns to play (default: the scenario's)")
     run.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                      help="override a scenario field by its dotted key; repeatable")
     run.add_argument("--out", type=Path, help="run folder to create (default: runs/<scenario>-seed<N>-<time>)")
@@ -177,12 +172,12 @@ def _print_summary(result) -> None:
     console.print(f"[bold]{sc.name}[/bold] · {len(result.records)} turns from "
                   f"{turn_label(sc, 0)} · seed {result.seed}")
     console.print(f"[bold {colour}]{result.describe_truce()}[/bold {colour}]")
-    renewals = [e for e in result.negotiations() if e["verdict"] == "accept"]
-    if renewals:
-        turns = sorted({e["turn"] for e in renewals})
-        console.print(f"Agreements reached at turn(s) {', '.join(map(str, turns))}: "
-                      + "; ".join(f"{e['from']}->{e['to']}: {', '.join(e['give'] + e['ask'])}" for e in renewals[:4])
-                      + (" ..." if len(renewals) > 4 else ""))
+    agreements = [e for e in result.negotiations() if e["verdict"] == "accept"]
+    for e in agreements[:6]:
+        console.print(f"  turn {e['turn']} ({turn_label(sc, e['turn'])}): {e['from']} and {e['to']} agreed: "
+                      + ", ".join(e["give"] + e["ask"]))
+    if len(agreements) > 6:
+        console.print(f"  ... and {len(agreements) - 6} more agreements (summary.json lists them all)")
     table = Table(title="payoffs and end state", title_justify="left")
     for col in ("country", "strategy", "total payoff (USD bn)", "mean tariff imposed", "export controls faced"):
         table.add_column(col, justify="right" if col != "country" else "left")

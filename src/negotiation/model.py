@@ -69,6 +69,8 @@ class TruceModel(mesa.Model):
         self.totals = np.zeros(n)
         self._games = [(self.index[g.players[0]], self.index[g.players[1]], (g.T, g.R, g.P, g.S))
                        for g in scenario.games]
+        self._game_table = {**{(a, b): g for a, b, g in self._games}, **{(b, a): g for a, b, g in self._games}}
+        self._game_partners = [{b if a == i else a for a, b, _ in self._games if i in (a, b)} for i in range(n)]
         self._invest_budget = np.array([c.preferences.invest_share * c.resources.investment_budget / 12
                                         for c in scenario.countries.values()])
         self.collect = collect
@@ -237,22 +239,30 @@ class TruceModel(mesa.Model):
             investment=invest, leverage=leverage)
 
     def _pair_means(self, levels: dict[str, float]) -> dict[tuple[int, int], float]:
-        """(giver, receiver) -> the value-weighted mean level of the giver's pledges in force.
-
-        Weighted by each pledge's value to the receiver: a country judges a partner by the
-        pledges that matter to it (equal weights when none has a value, as in the dilemma).
-        """
+        """(giver, receiver) -> the mean level of the giver's pledges in force, weighted by
+        what each is worth to the receiver: a country judges a partner by the pledges that
+        matter to it (equal weights when none has a value, as in the dilemma)."""
         groups: dict[tuple[int, int], list[tuple[float, float]]] = {}
         for p in self.world.pledges:
             level = levels.get(p.id)
             if level is not None:
-                groups.setdefault((p.giver, p.receiver), []).append((level, p.spec.value))
+                groups.setdefault((p.giver, p.receiver), []).append((level, self._worth(p)))
         out = {}
         for pair, items in groups.items():
             total = sum(w for _, w in items)
             out[pair] = (sum(lv * w for lv, w in items) / total if total > 0
                          else sum(lv for lv, _ in items) / len(items))
         return out
+
+    def _worth(self, p: PledgeState) -> float:
+        """Per-turn worth of a pledge to its receiver: its value, plus the supply security an
+        export-control pledge buys (the payoff's security term; C1 is mostly that)."""
+        worth = p.spec.value
+        if p.spec.instrument == "export_control" and p.giver == self.world.supplier:
+            w = self.world
+            worth += (w.weights[p.receiver, 2] * self.config.world.supply_stake * w.demand[p.receiver]
+                      * w.china_share * p.spec.level)
+        return worth
 
     # --- world update ------------------------------------------------------------------
     def _update_world(self, decisions: list[Decision], mine: dict[tuple[int, int], float],
@@ -324,41 +334,51 @@ class TruceModel(mesa.Model):
 
     def _observation(self, i: int) -> Observation:
         w, sc, t = self.world, self.config, self.turn
-        me = self.ids[i]
-        views = tuple(p.view(self.ids) for p in w.pledges
+        me, ids, index = self.ids[i], self.ids, self.index
+        views = tuple(p.view(ids) for p in w.pledges
                       if (p.giver == i or p.receiver == i) and p.start <= t <= p.end)
-        partners = sorted({v.receiver if v.giver == me else v.giver for v in views}
-                          | {self.ids[b if a == i else a] for a, b, _ in self._games if i in (a, b)},
-                          key=self.index.get)
-        tariffs, retaliation, trade = w.tariffs.tolist(), w.retaliation.tolist(), w.trade.tolist()
-        war, nash = sc.world.tariff_war_loss, sc.world.nash_tariff
-        stakes, gains = {}, {}
-        for partner in partners:
-            j = self.index[partner]
-            value_in = sum(v.value for v in views if v.giver == partner and t < v.end)
-            cost_out = sum(v.cost for v in views if v.receiver == partner and t < v.end)
-            game = next((g for a, b, g in self._games if {a, b} == {i, j}), None)
-            stakes[partner] = Stakes(*payoffs.relation_stakes(value_in, cost_out, game))
-            now = payoffs.pair_trade_loss(tariffs[i][j], tariffs[j][i], trade[i][j], war, nash)
-            calm = payoffs.pair_trade_loss(tariffs[i][j] - retaliation[i][j], tariffs[j][i] - retaliation[j][i],
-                                           trade[i][j], war, nash)
-            gains[partner] = now - calm
-        dependency = {}
-        if w.supplier == i:
-            dependency = {p: w.china_share for p in partners if w.demand[self.index[p]] > 0}
+        value_in: dict[int, float] = {}
+        cost_out: dict[int, float] = {}
+        for v in views:
+            if v.end > t:  # a pledge up for renewal this turn is not part of the relation's stakes
+                if v.receiver == me:
+                    value_in[index[v.giver]] = value_in.get(index[v.giver], 0.0) + v.value
+                else:
+                    cost_out[index[v.receiver]] = cost_out.get(index[v.receiver], 0.0) + v.cost
+        others = {index[v.receiver if v.giver == me else v.giver] for v in views} | self._game_partners[i]
+        js = sorted(others)
+        partners = tuple(ids[j] for j in js)
+        retaliation = w.retaliation.tolist()
+        trust = w.trust[i].tolist()
+        stakes = {ids[j]: Stakes(*payoffs.relation_stakes(value_in.get(j, 0.0), cost_out.get(j, 0.0),
+                                                          self._game_table.get((i, j))))
+                  for j in js}
         country = sc.countries[me]
         return Observation(
             me=me, turn=t, turns=sc.turns, patience=country.preferences.patience,
-            threshold=sc.world.honour_threshold, partners=tuple(partners),
-            seen={p: self.seen[(i, self.index[p])] for p in partners if (i, self.index[p]) in self.seen},
-            mine={p: self.actual[(i, self.index[p])] for p in partners if (i, self.index[p]) in self.actual},
-            trust={p: w.trust[i, self.index[p]].item() for p in partners},
-            pledges=views, stakes=stakes, dependency=dependency,
-            retaliation={p: retaliation[i][self.index[p]] for p in partners},
-            retaliation_step=country.preferences.retaliation, deescalation_gain=gains,
+            threshold=sc.world.honour_threshold, partners=partners,
+            seen={ids[j]: self.seen[(i, j)] for j in js if (i, j) in self.seen},
+            mine={ids[j]: self.actual[(i, j)] for j in js if (i, j) in self.actual},
+            trust={ids[j]: trust[j] for j in js},
+            pledges=views, stakes=stakes,
+            dependency={ids[j]: w.china_share for j in js if w.demand[j] > 0} if w.supplier == i else {},
+            retaliation={ids[j]: retaliation[i][j] for j in js},
+            retaliation_step=country.preferences.retaliation,
+            deescalation_gain={ids[j]: self._deescalation_gain(i, j, retaliation) for j in js},
             china_share=w.china_share, allied_growth=w.allied_growth,
             renewal_term=sc.negotiation.renewal_term, renewal_window=sc.negotiation.renewal_window,
             min_trust=sc.negotiation.min_trust, invest_budget=float(self._invest_budget[i]))
+
+    def _deescalation_gain(self, i: int, j: int, retaliation: list[list[float]]) -> float:
+        """What i's trade welfare gains per turn if both sides lift their retaliation tariffs."""
+        if retaliation[i][j] == 0.0 and retaliation[j][i] == 0.0:
+            return 0.0
+        w, sc = self.world, self.config.world
+        t_ij, t_ji, trade = float(w.tariffs[i, j]), float(w.tariffs[j, i]), float(w.trade[i, j])
+        now = payoffs.pair_trade_loss(t_ij, t_ji, trade, sc.tariff_war_loss, sc.nash_tariff)
+        calm = payoffs.pair_trade_loss(t_ij - retaliation[i][j], t_ji - retaliation[j][i], trade,
+                                       sc.tariff_war_loss, sc.nash_tariff)
+        return now - calm
 
 
 def _append_turn(history: dict[tuple[int, int], list[float | None]], now: dict[tuple[int, int], float],
