@@ -9,7 +9,7 @@ from negotiation.config.resolve import data_root
 
 MODELS = [models.Scenario, models.World, models.Negotiation, models.Event, models.Game, models.Country,
           models.Resources, models.Instruments, models.Preferences, models.Weights, models.StrategySpec,
-          models.Pledge]
+          models.Pledge, models.Visibility, models.Scoring, models.Objective]
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)

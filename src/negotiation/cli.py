@@ -115,8 +115,8 @@ def _add_play_parsers(sub) -> None:
                                                       "input) without prompts")
     play.add_argument("--compare", action="append", metavar="STRATEGY", choices=_strategy_names(),
                       help="strategy the debrief replays your seat with (default: the scenario's choice)")
-    play.add_argument("--seed", type=_seed, help="random seed (default: the scenario's own seed)")
-    play.add_argument("--turns", type=_positive, help="number of turns to play (default: the scenario's)")
+    play.add_argument("--seed", type=_whole(0), help="random seed (default: the scenario's own seed)")
+    play.add_argument("--turns", type=_whole(1), help="number of turns to play (default: the scenario's)")
     play.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                       help="override a scenario field by its dotted key; repeatable")
 
