@@ -41,7 +41,7 @@ def test_the_counterfactual_is_the_same_game_with_the_seat_played_by_the_strateg
     pct = round(abs(tft.score.total - mine) / abs(mine) * 100)
     assert tft.sentence(brief.score, defected.result()) == (
         f"tit_for_tat would have scored {pct} % {'more' if tft.score.total > mine else 'less'} "
-        f"({tft.score.total:,.1f} against your {mine:,.1f}) and kept the truce to the end (turn 8).")
+        f"({tft.score.total:,.1f} against your {mine:,.1f}) and kept the truce to the end (8 turns).")
 
 
 def test_the_debrief_explains_the_break_scores_each_objective_and_lists_turning_points(defected):

@@ -180,7 +180,7 @@ def _truce_contrast(other: RunResult, played: RunResult) -> str:
     n = len(other.records)
     if other.broken is None:
         return "and the truce would also have held" if played.broken is None else \
-            f"and kept the truce to the end (turn {n})"
+            f"and kept the truce to the end ({n} turns)"
     when = f"turn {other.broken.turn}"
     if played.broken is None:
         return f"but the truce would have broken at {when} ({other.broken.country}, {other.broken.cause})"
