@@ -87,3 +87,13 @@ def test_a_malformed_moves_file_is_refused_before_the_game_starts(tmp_path, caps
     assert "1.US: 'US' is not a seat of this game; seats: CN" in capsys.readouterr().err
     code, _ = play(tmp_path, "- CN: {pledges: {C1: sometimes}}\n")
     assert code == 2 and "'sometimes' is not a level" in capsys.readouterr().err
+
+
+def test_piped_answers_that_run_out_save_the_game_and_stop(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "negotiation", "play", "--as", "CN", "--save", "g.json"],
+                          input="C5 defect\n\n", capture_output=True, text=True, cwd=tmp_path,
+                          env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert "Input ended before the game did. Game saved to g.json" in done.stdout
+    kept = saves.load(tmp_path / "g.json")
+    assert kept.turn == 1 and [c.text for c in kept.choices] == ["C5 defect"]

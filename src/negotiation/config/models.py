@@ -209,10 +209,6 @@ class Visibility(Strict):
         return self.model_copy(update={k: getattr(specific, k) for k in specific.model_fields_set})
 
 
-METRICS = ("payoff", "pledge", "truce_turns", "allied_share", "china_share", "controls_faced", "tariff_imposed",
-           "trade_loss")
-
-
 class Objective(Strict):
     """A goal of one country, scored at the end of a game (shown to its player from turn 0).
 

@@ -27,8 +27,6 @@ from negotiation.play import legal, moves
 from negotiation.play.moves import MoveError
 from negotiation.results import RunResult
 
-KINDS = ("offers", "answer", "actions")
-
 
 @dataclass(frozen=True)
 class Prompt:
