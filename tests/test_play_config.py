@@ -160,3 +160,15 @@ def test_a_bad_scenario_is_refused_by_play_without_a_traceback(write):
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [
         f"{path}:4: labels: has 1 labels for 4 turns; give one label per turn"]
+
+
+def test_seats_are_named_by_id_or_name_and_a_typo_gets_a_suggestion(capsys):
+    from negotiation.play.commands import seats_of
+
+    scenario = load_scenario("classroom_intro")
+    assert seats_of(scenario, ["china", "US", "Japan", "CN"]) == ["CN", "US", "JP"]
+    assert seats_of(scenario, []) == ["CN"]  # the scenario's human seat
+    assert main(["play", "--as", "chine", "--moves", "-"]) == 2
+    assert capsys.readouterr().err.startswith("--as: unknown country 'chine' (did you mean 'China'?)")
+    assert main(["play", "busan_truce_2025", "--moves", "-"]) == 2
+    assert "has no human seat; choose one with --as COUNTRY" in capsys.readouterr().err

@@ -32,11 +32,13 @@ def seats_of(scenario: Scenario, wanted: list[str]) -> list[str]:
                                                          f"with --as COUNTRY ({_countries(scenario)})")])
         return seats
     by_word = {w.lower(): cid for cid, c in scenario.countries.items() for w in (cid, c.name)}
+    names = [c.name for c in scenario.countries.values()]
     problems, seats = [], []
     for word in wanted:
         cid = by_word.get(word.lower())
         if cid is None:
-            problems.append(Problem("--as", None, "", f"unknown country '{word}'{suggest(word, list(by_word))}; "
+            hint = suggest(word.title(), names) or suggest(word.upper(), list(scenario.countries))
+            problems.append(Problem("--as", None, "", f"unknown country '{word}'{hint}; "
                                                       f"countries: {_countries(scenario)}"))
         elif cid not in seats:
             seats.append(cid)
