@@ -50,3 +50,21 @@ def test_a_suspended_pledge_breaks_the_truce_by_event():
     result = run("rare_earth_shock")
     assert result.broken.turn == 6
     assert (result.broken.country, result.broken.pledge, result.broken.cause) == ("CN", "C1", "event")
+
+
+def test_a_lapse_is_blamed_on_whoever_refused_the_renewal():
+    talks = [("US", "CN", {"U1", "C1"}, "reject"), ("JP", "US", {"JP1"}, "accept")]
+    assert truce.lapse_blame("U1", "US", talks) == "CN"
+    assert truce.lapse_blame("C1", "CN", talks) == "CN"
+
+
+def test_a_lapse_nobody_offered_to_renew_is_blamed_on_its_giver():
+    assert truce.lapse_blame("C8", "CN", [("US", "JP", {"U9"}, "reject")]) == "CN"
+
+
+def test_china_refusing_the_renewal_is_blamed_for_the_lapse():
+    from negotiation import run
+
+    result = run("busan_truce_2025", overrides={"events": [], "countries.CN.strategy.name": "scripted",
+                                                "countries.CN.strategy.params": {"moves": ["C"], "accept": False}})
+    assert (result.broken.turn, result.broken.country, result.broken.cause) == (12, "CN", "lapsed")

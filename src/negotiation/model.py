@@ -176,10 +176,16 @@ class TruceModel(mesa.Model):
         return state
 
     def _lapses(self, t: int) -> None:
-        for p in self.world.pledges:
-            if p.end == t and p.spec.major and self.broken is None:
-                self.broken = truce.Break(t, self.ids[p.giver], p.id, "lapsed")
-                self.log.append({"turn": t, "kind": "lapse", "pledge": p.id})
+        lapsed = [p for p in self.world.pledges if p.end == t]
+        for p in lapsed:
+            self.log.append({"turn": t, "kind": "lapse", "pledge": p.id})
+        major = [p for p in lapsed if p.spec.major]
+        if major and self.broken is None:
+            talks = [(e["offer"].proposer, e["offer"].receiver,
+                      {c.pledge for c in e["offer"].give + e["offer"].ask if c.kind == "renew"}, e["verdict"])
+                     for e in self.log if e["kind"] == "offer" and e["turn"] == t]
+            p = major[0]
+            self.broken = truce.Break(t, truce.lapse_blame(p.id, self.ids[p.giver], talks), p.id, "lapsed")
 
     def _levels(self, decisions: list[Decision], t: int) -> dict[str, float]:
         levels: dict[str, float] = {}

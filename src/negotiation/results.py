@@ -16,11 +16,11 @@ if TYPE_CHECKING:
 
 def turn_label(scenario: Scenario, turn: int) -> str:
     """The instructor's label of the turn if the scenario has labels, else '2026-11' for monthly
-    scenarios and 'round 13' otherwise."""
+    scenarios and 'round 12' otherwise (turns count from 0)."""
     if turn < len(scenario.labels):
         return scenario.labels[turn]
     if scenario.turn_label == "round":
-        return f"round {turn + 1}"
+        return f"round {turn}"
     year, month = (int(x) for x in scenario.start.split("-")[:2])
     months = year * 12 + month - 1 + turn
     return f"{months // 12}-{months % 12 + 1:02d}"

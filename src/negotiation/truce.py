@@ -72,3 +72,14 @@ def first_defection(moves: Iterable[tuple[str, str, float]], threshold: float) -
         if level < threshold:
             return country, pledge
     return None
+
+
+def lapse_blame(pledge: str, giver: str, talks: Sequence[tuple[str, str, set[str], str]]) -> str:
+    """Who let a pledge lapse: the last country to refuse an offer renewing it this turn, or,
+    when nobody refused one, its giver, who did not renew it.
+
+    ``talks`` are this turn's offers as (proposer, receiver, pledges renewed, verdict).
+    """
+    refusals = [receiver for _, receiver, renewed, verdict in talks
+                if pledge in renewed and verdict in ("reject", "counter")]
+    return refusals[-1] if refusals else giver
