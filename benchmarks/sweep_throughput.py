@@ -4,7 +4,8 @@
    (the command, start-up included) with 1 and 2 workers, and of `mesa.batch_run` on the
    same model and the same parameter grid and run count, with 1 and 2 processes — as
    users usually call it (the scenario by name, resolved from YAML in every run; measured on
-   a tenth of the runs, as each costs ten times more) and at its best (a pre-resolved Scenario object passed as the one value of a parameter).
+   a tenth of the runs, as each costs ten times more) and at its best (a pre-resolved
+   Scenario object passed as the one value of a parameter).
 2. Peak memory (resident set of the sweep's whole process tree, and of the parent alone)
    of `negotiation sweep` at 10,000 and at 100,000 runs of the default scenario.
 
@@ -125,8 +126,8 @@ def main() -> None:
     print("ratios:")
     print(f"  sweep / best batch_run          {best_sweep / best_batch:5.2f}  (aim >= 1.5)")
     print(f"  sweep / batch_run by name       {best_sweep / usual_batch:5.2f}")
-    print(f"  2 workers / 1 worker            {rates['negotiation sweep, 2 worker(s)'] / rates['negotiation sweep, 1 worker(s)']:5.2f}"
-          "  (aim >= 1.7)")
+    scaling = rates["negotiation sweep, 2 worker(s)"] / rates["negotiation sweep, 1 worker(s)"]
+    print(f"  2 workers / 1 worker            {scaling:5.2f}  (aim >= 1.7)")
     print(f"  peak memory {large:,} / {small:,} runs  {memory[large][0] / memory[small][0]:5.2f}  (aim <= 1.5; "
           f"parent alone {memory[large][1] / memory[small][1]:.2f})")
 

@@ -124,7 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "Writes report.md with PNG figures and prints the headline.")
     analyze.add_argument("folder", type=Path, metavar="SWEEP_DIR", help="a folder written by 'negotiation sweep'")
     analyze.add_argument("--map", nargs=2, metavar=("X", "Y"),
-                         help="the two parameters of the map (dotted keys or labels; default: the two that matter most)")
+                         help="the two parameters of the map (dotted keys or labels; default: the two that "
+                              "matter most)")
     analyze.add_argument("--discovery", choices=("auto", "prim", "tree"), default="auto",
                          help="scenario discovery: PRIM (needs the 'prim' package), a decision tree, or "
                               "auto = PRIM when installed")
