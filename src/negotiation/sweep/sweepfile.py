@@ -109,15 +109,19 @@ def _base_scenario(spec: SweepSpec, path: Path, origins: Origins) -> Scenario:
     return with_overrides(base, spec.set)
 
 
-def _try(base: Scenario, overrides: dict[str, Any], where: tuple[str, int | None], field: str) -> list[Problem]:
-    """Problems of the base scenario with ``overrides`` applied, pointed at ``where``."""
+def _try(base: Scenario, overrides: dict[str, Any], where: tuple[str, int | None], field: str,
+         key_where: tuple[str, int | None] | None = None) -> list[Problem]:
+    """Problems of the base scenario with ``overrides`` applied, pointed at ``where`` — or at
+    ``key_where`` when the dotted key itself names no field."""
     from negotiation.strategies import make_strategy
 
     try:
         scenario = with_overrides(base, overrides)
     except ConfigError as exc:
         key = next(iter(overrides))
-        return [Problem(*where, field, p.message if p.field == key else f"{p.field}: {p.message}")
+        # apply_overrides reports a bad key as coming from '--set'; a refused value from the scenario
+        return [Problem(*(key_where if p.file == "--set" and key_where else where), field,
+                        p.message if p.field == key else f"{p.field}: {p.message}")
                 for p in exc.problems]
     problems = []
     for cid, country in scenario.countries.items():
@@ -144,10 +148,12 @@ def _check_parameters(base: Scenario, axes: list[Axis], origins: Origins, file: 
     problems: list[Problem] = []
     for axis in axes:
         field = f"parameters.{axis.key}"
+        key_where = _line(origins, ("parameters", axis.key), file)
         for value, sub in axis.probes():
-            found = _try(base, {axis.key: value}, _line(origins, ("parameters", axis.key, *sub), file), field)
+            found = _try(base, {axis.key: value}, _line(origins, ("parameters", axis.key, *sub), file), field,
+                         key_where)
             problems += [p for p in found if p not in problems]
-            if found and "no field" in found[0].message:
+            if found and found[0].line == key_where[1]:
                 break  # a bad key: one message, not one per value
     if problems:
         raise ConfigError(problems)
