@@ -57,7 +57,6 @@ scenario: prisoners_dilemma
 set:
   turns: {turns}
   countries.A.strategy.name: self_enforcing
-  countries.B.strategy.name: grim_trigger
   countries.A.pledges.0.noise: 0.05
 parameters:
   countries.A.preferences.patience:

@@ -96,7 +96,8 @@ def discover(frame: pd.DataFrame, keys: list[str], method: str = "auto",
         method = "prim" if importlib.util.find_spec("prim") else "tree"
     candidates = _prim_boxes(x, broke) if method == "prim" else _tree_boxes(x, broke)
     best, best_f = None, -1.0
-    for bounds in candidates:
+    for found in candidates:
+        bounds = {c: found[c] for c in x.columns if c in found}  # in the order of the parameters
         coverage, density, runs = score(x, broke, bounds)
         f = 2 * coverage * density / (coverage + density) if coverage + density else 0.0
         if f > best_f:
