@@ -148,3 +148,11 @@ def test_analyze_refuses_what_is_not_a_sweep_folder_and_unknown_map_parameters(s
     assert main(["analyze", str(out), "--map", "countries.A.preferences.patiense", "x"]) == 2
     err = capsys.readouterr().err
     assert "(did you mean 'countries.A.preferences.patience'?)" in err and len(err.strip().splitlines()) == 1
+
+
+def test_when_most_truces_break_the_box_explains_where_it_held():
+    frame = planted()
+    frame["held"] = ~frame["held"]  # now the truce holds only where a > 0.6 and b < 0.3 (and by noise)
+    box = discover(frame, ["a", "b", "c"], "tree")
+    assert box.outcome == "holds" and set(box.bounds) == {"a", "b"}
+    assert box.sentence().startswith("the truce holds in ") and "of truces that held" in box.sentence()

@@ -5,7 +5,9 @@ the parameter space towards the breaks; a decision tree (scikit-learn) offers it
 as boxes. Either way each candidate box is scored by its **density** (the share of runs
 in the box whose truce broke) and its **coverage** (the share of all breaks that fall in
 the box), and the box with the best balance of the two (their harmonic mean) is reported.
-Categorical parameters enter as one 0/1 column per value.
+When most truces break, the rare outcome is the one worth explaining, so the box is then
+sought for the truces that held instead. Categorical parameters enter as one 0/1 column
+per value.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class Box:
     density: float
     runs: int
     method: str
+    outcome: str = "breaks"  # or 'holds', when most truces broke
     labels: dict[str, str] = field(default_factory=dict)
 
     def conditions(self) -> list[str]:
@@ -50,8 +53,9 @@ class Box:
 
     def sentence(self) -> str:
         where = " and ".join(self.conditions()) or "anywhere"
-        return (f"the truce breaks in {100 * self.density:.0f} % of runs where {where} "
-                f"(covering {100 * self.coverage:.0f} % of breaks; {self.runs:,} runs, {self.method})")
+        covered = "breaks" if self.outcome == "breaks" else "truces that held"
+        return (f"the truce {self.outcome} in {100 * self.density:.0f} % of runs where {where} "
+                f"(covering {100 * self.coverage:.0f} % of {covered}; {self.runs:,} runs, {self.method})")
 
 
 def _num(x: float) -> str:
@@ -87,10 +91,13 @@ def score(x: pd.DataFrame, broke: np.ndarray, bounds: dict) -> tuple[float, floa
 
 def discover(frame: pd.DataFrame, keys: list[str], method: str = "auto",
              labels: dict[str, str] | None = None) -> Box | None:
-    """The box that best singles out broken truces, or None when every run broke or none did."""
-    broke = ~frame["held"].to_numpy(dtype=bool)
-    if broke.all() or not broke.any():
+    """The box that best singles out broken truces (or, when most broke, those that held);
+    None when every run broke or none did."""
+    held = frame["held"].to_numpy(dtype=bool)
+    if held.all() or not held.any():
         return None
+    outcome = "breaks" if held.mean() >= 0.5 else "holds"
+    broke = ~held if outcome == "breaks" else held  # the outcome the box should contain
     x = encode(frame, keys)
     if method == "auto":
         method = "prim" if importlib.util.find_spec("prim") else "tree"
@@ -98,10 +105,12 @@ def discover(frame: pd.DataFrame, keys: list[str], method: str = "auto",
     best, best_f = None, -1.0
     for found in candidates:
         bounds = {c: found[c] for c in x.columns if c in found}  # in the order of the parameters
+        if not bounds:
+            continue  # the whole space is no rule
         coverage, density, runs = score(x, broke, bounds)
         f = 2 * coverage * density / (coverage + density) if coverage + density else 0.0
         if f > best_f:
-            best, best_f = Box(bounds, coverage, density, runs, method, labels or {}), f
+            best, best_f = Box(bounds, coverage, density, runs, method, outcome, labels or {}), f
     return best
 
 

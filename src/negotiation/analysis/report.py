@@ -175,11 +175,14 @@ def _discovery_section(box: Box | None, data: SweepData) -> str:
         return "\n".join(parts + [_no_box(data) + ".", ""])
     method = ("PRIM (patient rule induction, `prim` package)" if box.method == "prim"
               else "a decision tree (scikit-learn), each leaf a candidate box")
+    verb, base = ("broke", 1 - data.runs["held"].mean()) if box.outcome == "breaks" else \
+        ("held", data.runs["held"].mean())
     parts += [f"Method: {method}; the box with the best balance of density and coverage is shown.", "",
+              *(["Most truces broke, so the box shows where the truce **held**.", ""] if box.outcome == "holds"
+                else []),
               f"**{box.sentence()[0].upper() + box.sentence()[1:]}.**", "",
-              f"- density: {_pct(box.density)} of the {box.runs:,} runs in the box broke "
-              f"(base rate {_pct(1 - data.runs['held'].mean())})",
-              f"- coverage: the box holds {_pct(box.coverage)} of all breaks", ""]
+              f"- density: {_pct(box.density)} of the {box.runs:,} runs in the box {verb} (base rate {_pct(base)})",
+              f"- coverage: the box holds {_pct(box.coverage)} of all runs that {verb}", ""]
     return "\n".join(parts)
 
 
