@@ -75,8 +75,17 @@ def test_results_are_identical_on_a_dask_cluster(sweep_file, tmp_path, capsys):
                                   dashboard_address=None) as cluster:
         assert sweep_into(path, tmp_path / "dask", "--executor", "dask", "--scheduler",
                           cluster.scheduler_address, "--chunk-size", "5") == 0
-    pd.testing.assert_frame_equal(load(tmp_path / "local"), load(tmp_path / "dask"))
-    assert json.loads((tmp_path / "dask" / "manifest.json").read_text())["sessions"][0]["executor"] == "DaskExecutor"
+    assert sweep_into(path, tmp_path / "dask-local", "--executor", "dask", "--workers", "2") == 0
+    for name in ("dask", "dask-local"):
+        pd.testing.assert_frame_equal(load(tmp_path / "local"), load(tmp_path / name))
+        assert json.loads((tmp_path / name / "manifest.json").read_text())["sessions"][0]["executor"] == \
+            "DaskExecutor"
+
+
+def test_a_scheduler_address_needs_the_dask_executor(sweep_file, tmp_path, capsys):
+    assert sweep_into(sweep_file(), tmp_path / "s", "--scheduler", "tcp://127.0.0.1:8786") == 2
+    assert "applies to --executor dask only" in capsys.readouterr().err
+    assert not (tmp_path / "s").exists()
 
 
 def test_a_run_that_raises_is_recorded_as_failed_and_the_others_finish(sweep_file, tmp_path, capsys):

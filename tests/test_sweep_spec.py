@@ -128,3 +128,10 @@ def test_an_override_that_does_not_fit_the_design_is_reported(write):
     path = write("s.yaml", GOOD)
     [line] = problems(path, samples=10)
     assert line == f"{path}:7: design: a grid takes no 'samples': its points are every combination of the values"
+
+
+def test_the_example_in_the_sweep_guide_is_a_valid_sweep_file(write):
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "sweeps.md").read_text()
+    example = guide.split("A sweep file:\n\n```yaml\n", 1)[1].split("```", 1)[0]
+    sweep = read_sweep(write("example.yaml", example))
+    assert sweep.spec.design.kind == "latin" and sweep.runs == 200 * 20

@@ -90,8 +90,9 @@ class DaskExecutor:
                                        "pip install 'negotiation[cluster]'")]) from None
         self._cluster = None
         if scheduler is None:
-            self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                         dashboard_address=None)
+            # loopback only: a local cluster is nobody else's business
+            self._cluster = LocalCluster(host="127.0.0.1", n_workers=workers, threads_per_worker=1,
+                                         processes=True, dashboard_address=None)
             self._client = Client(self._cluster)
         else:
             try:
