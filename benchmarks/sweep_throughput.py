@@ -2,10 +2,10 @@
 
 1. Runs per second, wall clock from start to finished results, of `negotiation sweep`
    (the command, start-up included) with 1 and 2 workers, and of `mesa.batch_run` on the
-   same model and the same parameter grid and run count, with 1 and 2 processes — as
-   users usually call it (the scenario by name, resolved from YAML in every run; measured on
-   a tenth of the runs, as each costs ten times more) and at its best (a pre-resolved
-   Scenario object passed as the one value of a parameter).
+   same model and exactly the same runs (parameters and seeds, fed to TruceModel through a
+   small subclass), with 1 and 2 processes: as users usually call it (the scenario by name,
+   resolved from YAML in every run; measured on every tenth run, as each costs ten times
+   more) and at its best (the scenario resolved once per process).
 2. Peak memory (resident set of the sweep's whole process tree, and of the parent alone)
    of `negotiation sweep` at 10,000 and at 100,000 runs of the default scenario.
 
@@ -19,6 +19,7 @@ batch_run, 2 workers at least 1.7x one worker, peak memory at 100k within 1.5x o
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import subprocess
 import sys
@@ -27,6 +28,9 @@ import time
 from pathlib import Path
 
 import psutil
+
+from negotiation import load_scenario
+from negotiation.model import TruceModel
 
 SWEEP = """\
 name: throughput
@@ -71,19 +75,39 @@ def run_sweep(file: Path, out: Path, workers: int) -> tuple[float, int, int]:
     return seconds, peak_tree, peak_parent
 
 
-def batch_run_seconds(runs: int, processes: int, by_name: bool) -> float:
+def sweep_runs(file: Path) -> list[tuple[dict, int]]:
+    """The exact (parameters, seed) of every run of the sweep file, in its order."""
+    from negotiation.sweep import plan, read_sweep
+    from negotiation.sweep.design import make_design
+    from negotiation.sweep.seeds import design_rng
+
+    sweep = read_sweep(file)
+    design = make_design(sweep.spec, sweep.axes, design_rng(sweep.spec.seed))
+    return [(task.params, task.seed) for task in plan.tasks(sweep, design)]
+
+
+@functools.cache
+def _default_scenario():
+    return load_scenario("busan_truce_2025")
+
+
+class SweepRun(TruceModel):
+    """TruceModel fed one sweep run (parameters and seed) through batch_run's parameter grid,
+    so batch_run executes exactly the runs the sweep does. ``by_name`` resolves the scenario
+    from its YAML in every run, as ``TruceModel("busan_truce_2025", ...)`` does."""
+
+    def __init__(self, run: tuple[dict, int], by_name: bool = False, rng=None):
+        params, seed = run
+        scenario = "busan_truce_2025" if by_name else _default_scenario()
+        super().__init__(scenario, rng=seed, **params)
+
+
+def batch_run_seconds(runs: list[tuple[dict, int]], processes: int, by_name: bool) -> float:
     import mesa
 
-    from negotiation import load_scenario
-    from negotiation.model import TruceModel
-
-    scenario = "busan_truce_2025" if by_name else [load_scenario("busan_truce_2025")]
     start = time.perf_counter()
-    mesa.batch_run(TruceModel, parameters={"scenario": scenario,
-                                           "countries.CN.preferences.patience": [0.3, 0.4, 0.5, 0.6, 0.7],
-                                           "world.allied_growth": [0.0, 0.004, 0.008333, 0.0125]},
-                   rng=list(range(max(1, runs // POINTS))), max_steps=100, number_processes=processes,
-                   data_collection_period=-1, display_progress=False)
+    mesa.batch_run(SweepRun, parameters={"run": runs, "by_name": by_name}, max_steps=100,
+                   number_processes=processes, data_collection_period=-1, display_progress=False)
     return time.perf_counter() - start
 
 
@@ -93,6 +117,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, help="runs for the throughput comparison (default 4000; quick 400)")
     parser.add_argument("--memory-runs", type=int, nargs=2, metavar=("SMALL", "LARGE"),
                         help="run counts for the memory comparison (default 10000 100000; quick 1000 10000)")
+    parser.add_argument("--skip-memory", action="store_true", help="measure throughput only")
     args = parser.parse_args()
     runs = args.runs or (400 if args.quick else 4000)
     small, large = args.memory_runs or ((1000, 10000) if args.quick else (10_000, 100_000))
@@ -104,18 +129,18 @@ def main() -> None:
         for workers in (1, 2):
             seconds, _, _ = run_sweep(file, folder / f"w{workers}", workers)
             rates[f"negotiation sweep, {workers} worker(s)"] = runs / seconds
-        # by name, a run costs ~10x more: a tenth of the runs gives the same rate in a tenth of the time
-        few = max(POINTS, runs // 10 // POINTS * POINTS)
-        for by_name, count in ((True, few), (False, runs)):
+        same = sweep_runs(file)
+        # by name, a run costs ~10x more: every tenth run gives the same rate in a tenth of the time
+        for by_name, subset in ((True, same[::10]), (False, same)):
             for processes in (1, 2):
-                how = f"scenario by name ({count:,} runs)" if by_name else "pre-resolved scenario"
+                how = f"scenario by name ({len(subset):,} runs)" if by_name else "pre-resolved scenario"
                 rates[f"mesa.batch_run, {processes} process(es), {how}"] = \
-                    count / batch_run_seconds(count, processes, by_name)
+                    len(subset) / batch_run_seconds(subset, processes, by_name)
         print(f"throughput: {runs:,} runs of busan_truce_2025 ({POINTS}-point grid), on {os.cpu_count()} cores")
         for name, rate in rates.items():
             print(f"  {name:66s} {rate:8.1f} runs/s")
         memory = {}
-        for count in (small, large):
+        for count in () if args.skip_memory else (small, large):
             seconds, tree, parent = run_sweep(sweep_file(folder, count), folder / f"m{count}", 2)
             memory[count] = (tree, parent)
             print(f"memory: {count:,} runs in {seconds:.0f} s ({count / seconds:.0f} runs/s): peak RSS "
@@ -128,8 +153,9 @@ def main() -> None:
     print(f"  sweep / batch_run by name       {best_sweep / usual_batch:5.2f}")
     scaling = rates["negotiation sweep, 2 worker(s)"] / rates["negotiation sweep, 1 worker(s)"]
     print(f"  2 workers / 1 worker            {scaling:5.2f}  (aim >= 1.7)")
-    print(f"  peak memory {large:,} / {small:,} runs  {memory[large][0] / memory[small][0]:5.2f}  (aim <= 1.5; "
-          f"parent alone {memory[large][1] / memory[small][1]:.2f})")
+    if memory:
+        print(f"  peak memory {large:,} / {small:,} runs  {memory[large][0] / memory[small][0]:5.2f}  (aim <= 1.5; "
+              f"parent alone {memory[large][1] / memory[small][1]:.2f})")
 
 
 if __name__ == "__main__":
