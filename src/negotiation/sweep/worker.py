@@ -31,10 +31,16 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
     """Run every task of the chunk; never raises for a failing run."""
     rows, series, failed = [], [], 0
     want_series = chunk.series_schema is not None
+    # replications of a point are consecutive: validate its scenario once, not once per seed
+    point, scenario = None, None
     for task in chunk.tasks:
         row = _identity(task, chunk.schema)
         try:
-            result = run(with_overrides(chunk.scenario, task.params), seed=task.seed)
+            if task.point != point:
+                point = None  # stays unset if the point's parameters are refused
+                scenario = with_overrides(chunk.scenario, task.params)
+                point = task.point
+            result = run(scenario, seed=task.seed)
         except Exception as exc:  # any failure of one run is recorded, not raised
             failed += 1
             row.update(status="failed", error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
