@@ -135,3 +135,10 @@ def test_the_example_in_the_sweep_guide_is_a_valid_sweep_file(write):
     example = guide.split("A sweep file:\n\n```yaml\n", 1)[1].split("```", 1)[0]
     sweep = read_sweep(write("example.yaml", example))
     assert sweep.spec.design.kind == "latin" and sweep.runs == 200 * 20
+
+
+def test_validate_checks_sweep_files_too(write, capsys):
+    assert main(["validate", *map(str, SHIPPED)]) == 0
+    bad = write("s.yaml", GOOD.replace("preferences.patience", "preferences.patiense"))
+    assert main(["validate", str(bad)]) == 2
+    assert "no field 'patiense'" in capsys.readouterr().err

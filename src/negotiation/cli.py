@@ -84,10 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="run folder to create (default: runs/<scenario>-seed<N>-<time>)")
     run.add_argument("--no-plots", action="store_true", help=argparse.SUPPRESS)
 
-    validate = sub.add_parser("validate", help="check scenario and country files",
-                              description="Check scenario files (and the country profiles they use) "
-                                          "without running them. Exit 0 when all are valid, 2 otherwise.")
-    validate.add_argument("paths", nargs="+", metavar="PATH", help="scenario or country YAML files, or names")
+    validate = sub.add_parser("validate", help="check scenario, country and sweep files",
+                              description="Check scenario files (and the country profiles they use) and sweep "
+                                          "files without running them. Exit 0 when all are valid, 2 otherwise.")
+    validate.add_argument("paths", nargs="+", metavar="PATH",
+                          help="scenario, country or sweep YAML files, or scenario names")
 
     sub.add_parser("strategies", help="list the strategies and their classifiers",
                    description="List every strategy a scenario may name, with its classifier and source.")

@@ -12,7 +12,6 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 DesignKind = Literal["grid", "random", "latin", "sobol", "morris"]
-SAMPLED = ("random", "latin", "sobol", "morris")
 
 
 class Strict(BaseModel):
