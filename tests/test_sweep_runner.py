@@ -200,3 +200,13 @@ def test_per_turn_series_are_kept_when_asked(sweep_file, tmp_path, capsys):
     series = load(out, series=True)
     assert list(series.columns) == ["run_id", "turn", "status", "payoff.A"]
     assert len(series) == 24 * 20 and set(series["run_id"]) == set(load(out)["run_id"])
+
+
+@pytest.mark.parametrize("value", [1e-05, 0.1 + 0.2, 2.0, 1e20, 7, True, "grim_trigger"])
+def test_rerun_arguments_read_back_to_the_identical_value(value):
+    import yaml
+
+    from negotiation.sweep.rerun import _yaml_scalar
+
+    assert yaml.safe_load(_yaml_scalar(value)) == value
+    assert type(yaml.safe_load(_yaml_scalar(value))) is type(value)
