@@ -96,9 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     sweep = sub.add_parser(
         "sweep", help="run a parameter sweep into a sweep folder",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Run every seeded run of a sweep file (configs/sweeps/*.yaml) and write a sweep folder: "
-                    "manifest.json and Parquet results, written as chunks finish. Exit 0 when every run "
-                    "succeeded, 1 when some failed (recorded with their traceback), 2 on bad input.",
+        description="Run every seeded run of a sweep file (configs/sweeps/*.yaml) and write a sweep folder:\n"
+                    "manifest.json and Parquet results, written as chunks finish. Exit 0 when every run\n"
+                    "succeeded, 1 when some failed (recorded with their traceback), 2 on bad input.\n"
+                    "Guide: docs/sweeps.md.",
         epilog="examples:\n"
                "  negotiation sweep configs/sweeps/pd_threshold.yaml\n"
                "  negotiation sweep configs/sweeps/sobol_screen.yaml --workers 2 --out runs/screen\n"
