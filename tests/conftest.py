@@ -49,3 +49,31 @@ def pd_file(write):
         return write(f"pd_{a}_{b}.yaml", PD_SCENARIO.format(a=a, b=b, turns=turns, delta=delta, noise=noise))
 
     return _make
+
+
+SWEEP = """\
+name: tiny
+scenario: prisoners_dilemma
+set:
+  turns: {turns}
+  countries.A.strategy.name: self_enforcing
+  countries.A.pledges.0.noise: 0.05
+parameters:
+  countries.A.preferences.patience:
+    values: [0.3, 0.45, 0.5, 0.7]
+  countries.B.strategy.name:
+    values: [grim_trigger, tit_for_tat]
+design: {{kind: grid}}
+replications: {replications}
+seed: 7
+"""
+
+
+@pytest.fixture
+def sweep_file(write):
+    """A small, fast sweep over the prisoner's dilemma (8 points), with a little noise."""
+
+    def _make(replications: int = 3, turns: int = 20, text: str | None = None) -> Path:
+        return write("tiny.yaml", text or SWEEP.format(replications=replications, turns=turns))
+
+    return _make

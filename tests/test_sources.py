@@ -38,3 +38,9 @@ def test_an_override_in_a_scenario_needs_its_own_source():
                                           ("F99", False), ("my guess", False), (None, False)])
 def test_what_counts_as_a_source(text, ok):
     assert is_source(text) is ok
+
+
+def test_a_source_on_a_list_covers_every_value_in_it():
+    data = {"parameters": {"world.noise_scale": {"values": [0, 1, 2]}},
+            "sources": {"parameters.world.noise_scale.values": "model: the range studied"}}
+    assert unsourced(data, "sweep.yaml") == []

@@ -16,7 +16,9 @@ from rich.table import Table
 from negotiation.config.errors import ConfigError, Problem
 from negotiation.config.resolve import DEFAULT_SCENARIO, builtin_scenarios, parse_set
 
+EXIT_RUN_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 
@@ -77,15 +79,57 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="run folder to create (default: runs/<scenario>-seed<N>-<time>)")
     run.add_argument("--no-plots", action="store_true", help=argparse.SUPPRESS)
 
-    validate = sub.add_parser("validate", help="check scenario and country files",
-                              description="Check scenario files (and the country profiles they use) "
-                                          "without running them. Exit 0 when all are valid, 2 otherwise.")
-    validate.add_argument("paths", nargs="+", metavar="PATH", help="scenario or country YAML files, or names")
+    validate = sub.add_parser("validate", help="check scenario, country and sweep files",
+                              description="Check scenario files (and the country profiles they use) and sweep "
+                                          "files without running them. Exit 0 when all are valid, 2 otherwise.")
+    validate.add_argument("paths", nargs="+", metavar="PATH",
+                          help="scenario, country or sweep YAML files, or scenario names")
 
     sub.add_parser("strategies", help="list the strategies and their classifiers",
                    description="List every strategy a scenario may name, with its classifier and source.")
 
     _add_play_parsers(sub)
+
+    sweep = sub.add_parser(
+        "sweep", help="run a parameter sweep into a sweep folder",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run every seeded run of a sweep file (configs/sweeps/*.yaml) and write a sweep folder:\n"
+                    "manifest.json and Parquet results, written as chunks finish. Exit 0 when every run\n"
+                    "succeeded, 1 when some failed (recorded with their traceback), 2 on bad input.\n"
+                    "Guide: docs/sweeps.md.",
+        epilog="examples:\n"
+               "  negotiation sweep configs/sweeps/pd_threshold.yaml\n"
+               "  negotiation sweep configs/sweeps/sobol_screen.yaml --workers 2 --out runs/screen\n"
+               "  negotiation sweep configs/sweeps/sobol_screen.yaml --resume --out runs/screen   # after Ctrl-C\n"
+               "  negotiation sweep FILE --replications 200                    # scale a shipped sweep up\n"
+               "  negotiation sweep FILE --executor dask --scheduler tcp://host:8786\n"
+               "then: negotiation analyze runs/screen")
+    sweep.add_argument("file", type=Path, metavar="FILE", help="sweep file (YAML)")
+    sweep.add_argument("--workers", type=_whole(1), help="worker processes (default: all cores; 1 runs in-process)")
+    sweep.add_argument("--executor", choices=("process", "dask"), default="process",
+                       help="local process pool (default) or Dask distributed")
+    sweep.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786 "
+                       "(default with --executor dask: a local cluster)")
+    sweep.add_argument("--out", type=Path, help="sweep folder (default: runs/<sweep name>-<time>)")
+    sweep.add_argument("--resume", action="store_true", help="finish the sweep in --out: run only missing runs")
+    sweep.add_argument("--replications", type=_whole(1), help="replications per design point (overrides the file)")
+    sweep.add_argument("--samples", type=_whole(1), help="design samples of a sampled design (overrides the file)")
+    sweep.add_argument("--chunk-size", type=_whole(1), help="runs per chunk (default: automatic, at most 250)")
+
+    analyze = sub.add_parser(
+        "analyze", help="write a report on a sweep folder",
+        description="Analyse a sweep folder: P(truce holds) against each parameter with 95 %% Wilson intervals, "
+                    "a map over two parameters, survival curves, scenario discovery, and Sobol/Morris indices. "
+                    "Writes report.md with PNG figures and prints the headline.")
+    analyze.add_argument("folder", type=Path, metavar="SWEEP_DIR", help="a folder written by 'negotiation sweep'")
+    analyze.add_argument("--map", nargs=2, metavar=("X", "Y"),
+                         help="the two parameters of the map (dotted keys or labels; default: the two that "
+                              "matter most)")
+    analyze.add_argument("--discovery", choices=("auto", "prim", "tree"), default="auto",
+                         help="scenario discovery: PRIM (needs the 'prim' package), a decision tree, or "
+                              "auto = PRIM when installed")
+    analyze.add_argument("--out", type=Path, help="report folder (default: SWEEP_DIR/report)")
+
     return parser
 
 
@@ -221,6 +265,50 @@ def _cmd_strategies(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from negotiation.sweep import read_sweep, run_sweep
+    from negotiation.sweep.executors import make_executor
+    from negotiation.sweep.progress import progress_bar
+
+    if args.resume and args.out is None:
+        raise ConfigError([Problem("--resume", None, "", "needs --out, the sweep folder to finish")])
+    sweep = read_sweep(args.file, args.replications, args.samples)
+    folder = args.out or Path("runs") / f"{sweep.spec.name}-{datetime.now():%Y%m%d-%H%M%S}"
+    executor = make_executor(args.executor, args.workers, args.scheduler)
+    console.print(f"sweep [bold]{sweep.spec.name}[/bold]: {sweep.points:,} design points x "
+                  f"{sweep.spec.replications} replications = {sweep.runs:,} runs of {sweep.base.name} "
+                  f"({sweep.spec.design.kind}) on {executor.workers} worker(s) -> {folder}")
+    try:
+        with progress_bar(console) as bar:
+            task = bar.add_task("runs", total=sweep.runs, failed=0)
+            outcome = run_sweep(sweep, folder, executor, args.resume, size=args.chunk_size,
+                                on_progress=lambda done, failed: bar.update(task, completed=done, failed=failed))
+    except KeyboardInterrupt:
+        _error(f"interrupted; finished chunks are in {folder}. Finish with: negotiation sweep {args.file} "
+               f"--resume --out {folder}")
+        return EXIT_INTERRUPTED
+    finally:
+        executor.close()
+    console.print(f"{outcome.ran:,} runs done ({outcome.skipped:,} already on disk); sweep folder: "
+                  f"[bold]{folder}[/bold]")
+    if outcome.failed:
+        _error(f"{outcome.failed:,} of {outcome.runs:,} runs failed; their errors and tracebacks are in the "
+               "'error' and 'traceback' columns (negotiation.sweep.load)")
+        return EXIT_RUN_FAILED
+    return 0
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from negotiation.analysis.report import write_report
+
+    report = write_report(args.folder, args.out, args.map, args.discovery)
+    console.print(report.headline)
+    console.print(f"\nreport: [bold]{report.path}[/bold]")
+    return 0
+
+
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
@@ -246,6 +334,7 @@ def _cmd_new_scenario(args: argparse.Namespace) -> int:
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": _cmd_run, "validate": _cmd_validate, "strategies": _cmd_strategies,
     "play": _cmd_play, "report": _cmd_report, "new-scenario": _cmd_new_scenario,
+    "sweep": _cmd_sweep, "analyze": _cmd_analyze,
 }
 
 

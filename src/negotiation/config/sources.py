@@ -4,7 +4,8 @@ A number in a country profile needs an entry in the profile's ``sources:`` map, 
 its dotted path relative to the country (pledges by id: ``pledges.C5.value``); a pledge's
 own ``source:`` fact id covers its level, start and end. A scenario's own numbers need an
 entry in the scenario's ``sources:`` map (``world.allied_growth``, ``events.0.probability``).
-A source names a fact id of FACTS.md (C1-C9, U1-U4, F1-F14, T1-T8, P1-P14), or starts
+A source on a key covers every number under it (``parameters.world.noise_scale.values``
+covers the whole list). A source names a fact id of FACTS.md (C1-C9, U1-U4, F1-F14, T1-T8, P1-P14), or starts
 with ``model:`` (a stated modelling assumption) or ``public:`` (a named public source).
 """
 
@@ -45,8 +46,8 @@ def _check(data: dict, where: str, skip: tuple[str, ...] = ()) -> list[str]:
                 for key, text in sources.items() if not is_source(text)]
     for path in numbers({k: v for k, v in data.items() if k not in skip}):
         key = ".".join(path)
-        if key in sources:
-            continue
+        if any(".".join(path[:n]) in sources for n in range(len(path), 0, -1)):
+            continue  # a source on a key covers every number under it (a list of values, a range)
         if (len(path) == 3 and path[0] == "pledges" and path[2] in COVERED_BY_PLEDGE_SOURCE
                 and is_source(pledge_source.get(path[1]))):
             continue

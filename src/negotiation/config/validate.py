@@ -1,4 +1,4 @@
-"""Checking files without running them: scenarios and country profiles."""
+"""Checking files without running them: scenarios, country profiles and sweep files."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from negotiation.config.yamlio import read_yaml
 
 
 def kind_of(data: object) -> str:
-    """'scenario', 'country' or 'unknown', from the top-level keys of a YAML file."""
+    """'scenario', 'country', 'sweep' or 'unknown', from the top-level keys of a YAML file."""
     if isinstance(data, dict):
+        if "parameters" in data and "scenario" in data:
+            return "sweep"
         if "countries" in data:
             return "scenario"
         if "strategy" in data and "id" in data:
@@ -30,9 +32,14 @@ def validate_path(name_or_path: str) -> list[Problem]:
             resolve(path)
         elif kind == "country":
             _validate_country(data, origins, str(path))
+        elif kind == "sweep":
+            from negotiation.sweep import read_sweep
+
+            read_sweep(path)
         else:
-            return [Problem(str(path), 1, "", "is neither a scenario (has 'countries') nor a country profile "
-                                              "(has 'id' and 'strategy')")]
+            return [Problem(str(path), 1, "", "is neither a scenario (has 'countries'), a country profile "
+                                              "(has 'id' and 'strategy') nor a sweep (has 'scenario' and "
+                                              "'parameters')")]
     except ConfigError as exc:
         return exc.problems
     return []

@@ -1,0 +1,76 @@
+"""The runs of a sweep, in a fixed order, grouped into chunks for the executors.
+
+The order (design point, then replication) and every run's seed and id depend on the
+sweep alone, so a resumed sweep skips exactly the runs already on disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from negotiation.config.models import Scenario
+from negotiation.sweep.seeds import run_id, run_seed
+from negotiation.sweep.sweepfile import Sweep
+
+
+@dataclass(frozen=True)
+class Task:
+    """One run: its place in the design, its seed and its parameter values."""
+
+    index: int
+    point: int
+    replication: int
+    seed: int
+    run_id: str
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Runs sent to a worker together, with everything needed to run them and shape the rows."""
+
+    name: str
+    scenario: Scenario
+    tasks: list[Task]
+    schema: pa.Schema
+    series_schema: pa.Schema | None
+
+
+def _plain(value: Any) -> Any:
+    # numpy scalars from the design table would hash and serialise differently from Python ones
+    return value.item() if hasattr(value, "item") else value
+
+
+def tasks(sweep: Sweep, design: pd.DataFrame) -> Iterator[Task]:
+    """Every run of the sweep, point by point, replication by replication."""
+    keys = [axis.key for axis in sweep.axes]
+    reps, root = sweep.spec.replications, sweep.spec.seed
+    for point, values in enumerate(design[keys].itertuples(index=False, name=None)):
+        params = {k: _plain(v) for k, v in zip(keys, values, strict=True)}
+        for rep in range(reps):
+            seed = run_seed(root, point, rep)
+            yield Task(point * reps + rep, point, rep, seed, run_id(params, seed), params)
+
+
+def batches(todo: Iterable[Task], done: set[str], size: int) -> Iterator[list[Task]]:
+    """Consecutive runs not yet done, ``size`` at a time."""
+    batch: list[Task] = []
+    for task in todo:
+        if task.run_id in done:
+            continue
+        batch.append(task)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def chunk_name(batch: list[Task]) -> str:
+    """Named by its first run's index: unique, since that run is not on disk yet."""
+    return f"chunk-{batch[0].index:010d}"

@@ -1,0 +1,184 @@
+"""Reading a sweep file into a checked :class:`Sweep`, before any run starts.
+
+Beyond the schema, every parameter is tried on the base scenario at its bounds (or each
+of its values): a dotted key that names no field, a value the field refuses, or a
+strategy parameter the strategy does not take is an error at the line where it is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from negotiation.config.errors import ConfigError, Problem, suggest
+from negotiation.config.models import Scenario
+from negotiation.config.resolve import find_scenario, problems_from_validation, resolve, with_overrides
+from negotiation.config.yamlio import Origins, read_yaml
+from negotiation.sweep.design import Axis, point_count
+from negotiation.sweep.spec import SweepSpec
+
+ALWAYS_KEPT = ("held", "break_turn", "turns")
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A validated sweep: the spec, the base scenario (with ``set`` applied) and its axes."""
+
+    spec: SweepSpec
+    file: str
+    text: str
+    base: Scenario
+    axes: list[Axis]
+    outcomes: list[str]
+    series: dict[str, str]  # per-turn column -> 'bool', 'int', 'float' or 'str'
+
+    @property
+    def points(self) -> int:
+        return point_count(self.spec, self.axes)
+
+    @property
+    def runs(self) -> int:
+        return self.points * self.spec.replications
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever anything that decides the runs changes (resume refuses a mismatch)."""
+        blob = json.dumps({"spec": self.spec.model_dump(mode="json", exclude={"description", "sources"}),
+                           "base": self.base.model_dump(mode="json")}, sort_keys=True)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def read_sweep(path: Path, replications: int | None = None, samples: int | None = None) -> Sweep:
+    """Read and check a sweep file; ``replications`` and ``samples`` override the file's."""
+    data, origins = read_yaml(path)
+    file = str(path)
+    if not isinstance(data, dict):
+        raise ConfigError([Problem(file, 1, "", "must be a YAML mapping of sweep fields")])
+    if replications is not None:
+        data["replications"] = replications
+        origins[("replications",)] = ("--replications", 0)
+    if samples is not None:
+        design = data.setdefault("design", {})
+        if isinstance(design, dict):
+            design["samples"] = samples
+            origins[("design", "samples")] = ("--samples", 0)
+    try:
+        spec = SweepSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(problems_from_validation(exc, origins, file, SweepSpec)) from None
+    base = _base_scenario(spec, path, origins)
+    axes = [Axis(key, param, _is_integer(base, key)) for key, param in spec.parameters.items()]
+    _check_parameters(base, axes, origins, file)
+    outcomes, series = _check_columns(spec, base, origins, file)
+    return Sweep(spec, file, path.read_text(encoding="utf-8"), base, axes, outcomes, series)
+
+
+def _line(origins: Origins, loc: tuple, file: str) -> tuple[str, int | None]:
+    for cut in range(len(loc), 0, -1):
+        if loc[:cut] in origins:
+            found_file, line = origins[loc[:cut]]
+            return found_file, line or None
+    return file, None
+
+
+def _base_scenario(spec: SweepSpec, path: Path, origins: Origins) -> Scenario:
+    file = str(path)
+    name = spec.scenario
+    # a path in a sweep file is relative to the sweep file, like a profile in a scenario
+    looks_like_path = "/" in name or name.endswith((".yaml", ".yml"))
+    target = (path.parent / name) if looks_like_path else name
+    where = _line(origins, ("scenario",), file)
+    try:
+        find_scenario(target)
+        base = resolve(target)
+    except ConfigError as exc:
+        raise ConfigError([p if Path(p.file).is_file() else Problem(*where, "scenario", p.message)
+                           for p in exc.problems]) from None
+    if not spec.set:
+        return base
+    problems: list[Problem] = []
+    for key, value in spec.set.items():
+        problems += _try(base, {key: value}, _line(origins, ("set", key), file), f"set.{key}")
+    if problems:
+        raise ConfigError(problems)
+    return with_overrides(base, spec.set)
+
+
+def _try(base: Scenario, overrides: dict[str, Any], where: tuple[str, int | None], field: str,
+         key_where: tuple[str, int | None] | None = None) -> list[Problem]:
+    """Problems of the base scenario with ``overrides`` applied, pointed at ``where`` — or at
+    ``key_where`` when the dotted key itself names no field."""
+    from negotiation.strategies import make_strategy
+
+    try:
+        scenario = with_overrides(base, overrides)
+    except ConfigError as exc:
+        key = next(iter(overrides))
+        # apply_overrides reports a bad key as coming from '--set'; a refused value from the scenario
+        return [Problem(*(key_where if p.file == "--set" and key_where else where), field,
+                        p.message if p.field == key else f"{p.field}: {p.message}")
+                for p in exc.problems]
+    problems = []
+    for cid, country in scenario.countries.items():
+        try:
+            make_strategy(country.strategy)
+        except (TypeError, ValueError) as exc:
+            problems.append(Problem(*where, field, f"countries.{cid}.strategy: {exc}"))
+    return problems
+
+
+def _is_integer(base: Scenario, key: str) -> bool:
+    node: Any = base.model_dump()
+    for part in key.split("."):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False
+    return isinstance(node, int) and not isinstance(node, bool)
+
+
+def _check_parameters(base: Scenario, axes: list[Axis], origins: Origins, file: str) -> None:
+    problems: list[Problem] = []
+    for axis in axes:
+        field = f"parameters.{axis.key}"
+        key_where = _line(origins, ("parameters", axis.key), file)
+        for value, sub in axis.probes():
+            found = _try(base, {axis.key: value}, _line(origins, ("parameters", axis.key, *sub), file), field,
+                         key_where)
+            problems += [p for p in found if p not in problems]
+            if found and found[0].line == key_where[1]:
+                break  # a bad key: one message, not one per value
+    if problems:
+        raise ConfigError(problems)
+
+
+def _check_columns(spec: SweepSpec, base: Scenario, origins: Origins,
+                   file: str) -> tuple[list[str], dict[str, str]]:
+    """The outcome and series columns to keep, checked against a one-turn run of the base scenario."""
+    from negotiation.api import run
+
+    probe = run(with_overrides(base, {"turns": 1}), seed=0)
+    known_outcomes = [*probe.outcome(), "turns"]
+    known_series = [k for k in probe.records[0] if k != "turn"]
+    problems = []
+    for field, wanted, known in (("outcomes", spec.outcomes or [], known_outcomes),
+                                 ("series", spec.series, known_series)):
+        for i, name in enumerate(wanted):
+            if name not in known:
+                problems.append(Problem(*_line(origins, (field, i), file), f"{field}.{i}",
+                                        f"unknown {field[:-1] if field == 'outcomes' else 'series'} '{name}'"
+                                        f"{suggest(name, known)}; allowed: {', '.join(known)}"))
+    if problems:
+        raise ConfigError(problems)
+    # the analysis needs these three whatever else is kept
+    kept = list(dict.fromkeys([*ALWAYS_KEPT, *(spec.outcomes or known_outcomes)]))
+    first = probe.records[0]
+    return kept, {name: type(first[name]).__name__ for name in spec.series}
+

@@ -1,0 +1,158 @@
+"""The analysis: intervals, survival, scenario discovery, sensitivity, and the report."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from negotiation.analysis.discovery import discover
+from negotiation.analysis.holds import hold_table, largest_jump, levels, wilson
+from negotiation.analysis.survival import kaplan_meier
+from negotiation.cli import main
+from negotiation.config.resolve import data_root
+
+
+def test_wilson_intervals_match_the_closed_form_and_stay_inside_0_and_1():
+    low, high = wilson(0, 10)
+    assert low == pytest.approx(0.0, abs=1e-12) and high == pytest.approx(0.2775, abs=1e-4)
+    low, high = wilson(7, 10)
+    z = 1.959964
+    centre = (0.7 + z * z / 20) / (1 + z * z / 10)
+    half = z / (1 + z * z / 10) * np.sqrt(0.7 * 0.3 / 10 + z * z / 400)
+    assert (low, high) == pytest.approx((centre - half, centre + half), abs=1e-5)
+
+
+def test_hold_table_counts_runs_and_finds_the_largest_jump():
+    frame = pd.DataFrame({"x": [0.1] * 4 + [0.2] * 4 + [0.3] * 4,
+                          "held": [False] * 4 + [False, False, False, True] + [True] * 4})
+    table = hold_table(frame, levels(frame["x"], numeric=True))
+    assert table[["level", "runs", "held"]].values.tolist() == [[0.1, 4, 0], [0.2, 4, 1], [0.3, 4, 4]]
+    assert largest_jump(table) == (0.2, 0.3, 0.25, 1.0)
+
+
+def test_many_distinct_values_are_cut_into_quantile_bins():
+    values = pd.Series(np.linspace(0, 1, 400))
+    cut = levels(values, numeric=True, most=10, bins=4)
+    assert cut.nunique() == 4 and cut.iloc[0] < 0.25 < cut.iloc[-1]
+
+
+def test_survival_is_the_share_still_in_truce_and_censors_truces_that_held():
+    same = kaplan_meier(pd.Series([0, 2, None, None], dtype="Int64"), pd.Series([5, 5, 5, 5]))
+    assert same.tolist() == [0.75, 0.75, 0.5, 0.5, 0.5]
+    # a run that held for only 2 turns leaves the risk set after turn 1
+    mixed = kaplan_meier(pd.Series([None, 3, None], dtype="Int64"), pd.Series([2, 5, 5]))
+    assert mixed.tolist() == pytest.approx([1.0, 1.0, 1.0, 0.5, 0.5])
+
+
+def planted(n: int = 3000, seed: int = 0) -> pd.DataFrame:
+    """Breaks where a > 0.6 and b < 0.3, plus 2 % noise; c and s are irrelevant."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"a": rng.random(n), "b": rng.random(n), "c": rng.random(n),
+                          "s": rng.choice(["grim", "tft"], n)})
+    broke = ((frame["a"] > 0.6) & (frame["b"] < 0.3)) | (rng.random(n) < 0.02)
+    return frame.assign(held=~broke)
+
+
+@pytest.mark.parametrize("method", ["tree", "prim"])
+def test_scenario_discovery_finds_a_planted_rule(method):
+    if method == "prim":
+        pytest.importorskip("prim")
+    box = discover(planted(), ["a", "b", "c", "s"], method, labels={"a": "alpha"})
+    assert set(box.bounds) == {"a", "b"}
+    assert box.bounds["a"][0] == pytest.approx(0.6, abs=0.03) and box.bounds["a"][1] is None
+    assert box.bounds["b"][0] is None and box.bounds["b"][1] == pytest.approx(0.3, abs=0.03)
+    assert box.density > 0.9 and box.coverage > 0.8
+    sentence = box.sentence()
+    assert sentence.startswith(f"the truce breaks in {100 * box.density:.0f} % of runs where alpha > 0.")
+    assert f"(covering {100 * box.coverage:.0f} % of breaks" in sentence
+
+
+def test_discovery_reads_categorical_parameters_as_is_or_is_not():
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"x": rng.random(2000), "s": rng.choice(["grim", "tft", "gtft"], 2000)})
+    frame["held"] = ~((frame["s"] == "grim") & (frame["x"] < 0.5))
+    box = discover(frame, ["x", "s"], "tree", labels={"s": "US strategy"})
+    assert "US strategy is grim" in box.conditions() and box.density == 1.0
+
+
+def test_no_rule_when_the_truce_always_holds():
+    frame = planted().assign(held=True)
+    assert discover(frame, ["a", "b"], "tree") is None
+
+
+def run_sweep(path, out) -> None:
+    assert main(["sweep", str(path), "--out", str(out), "--workers", "1"]) in (0, 1)
+
+
+def test_the_pd_threshold_report_shows_the_jump_at_one_half(tmp_path, capsys):
+    out = tmp_path / "pd"
+    run_sweep(data_root() / "configs" / "sweeps" / "pd_threshold.yaml", out)
+    assert main(["analyze", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "matters most: A patience" in printed
+    assert "largest jump between 0.48 and 0.5: 0.0 % -> 100.0 %" in printed
+    report = (out / "report" / "report.md").read_text()
+    assert "| 0.48 | 2 | 0 | 0.0 % |" in report and "| 0.5 | 2 | 2 | 100.0 % |" in report
+    assert "A patience <=" in report  # the discovered box: low patience breaks the truce
+    for name in ("holds.png", "survival.png"):
+        assert (out / "report" / name).stat().st_size > 5000
+
+
+def test_a_sobol_sweep_reports_salib_indices_and_a_map(write, tmp_path, capsys):
+    text = """\
+name: pd_sobol
+scenario: prisoners_dilemma
+set: {turns: 20, countries.A.strategy.name: self_enforcing, countries.B.strategy.name: grim_trigger}
+parameters:
+  countries.A.preferences.patience: {range: [0.0, 0.98], label: A patience}
+  countries.B.preferences.patience: {range: [0.0, 0.98], label: B patience}
+  world.noise_scale: {range: [0.0, 1.0], label: noise}
+design: {kind: sobol, samples: 16}
+seed: 3
+"""
+    out = tmp_path / "sobol"
+    run_sweep(write("s.yaml", text), out)
+    capsys.readouterr()
+    assert main(["analyze", str(out), "--discovery", "tree"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.splitlines()[3].startswith("Sobol total index: A patience"), printed
+    report = (out / "report" / "report.md").read_text()
+    assert "| parameter | S1 | S1_conf | ST | ST_conf |" in report
+    assert "Over A patience (across) and B patience (down)" in report  # the two that matter most (ST order)
+    assert (out / "report" / "map.png").exists() and (out / "report" / "sensitivity.png").exists()
+
+
+def test_a_morris_sweep_reports_mu_star(write, tmp_path, capsys):
+    text = """\
+name: pd_morris
+scenario: prisoners_dilemma
+set: {turns: 10, countries.A.strategy.name: self_enforcing, countries.B.strategy.name: grim_trigger}
+parameters:
+  countries.A.preferences.patience: {range: [0.0, 0.98], label: A patience}
+  world.noise_scale: {range: [0.0, 1.0], label: noise}
+design: {kind: morris, samples: 10}
+"""
+    out = tmp_path / "morris"
+    run_sweep(write("m.yaml", text), out)
+    assert main(["analyze", str(out), "--map", "noise", "countries.A.preferences.patience"]) == 0
+    assert "Morris mu*: A patience" in capsys.readouterr().out
+    report = (out / "report" / "report.md").read_text()
+    assert "| parameter | mu_star | mu_star_conf | sigma |" in report
+    assert "Over noise (across) and A patience (down)" in report
+
+
+def test_analyze_refuses_what_is_not_a_sweep_folder_and_unknown_map_parameters(sweep_file, tmp_path, capsys):
+    assert main(["analyze", str(tmp_path)]) == 2
+    assert "is not a sweep folder" in capsys.readouterr().err
+    out = tmp_path / "s"
+    run_sweep(sweep_file(replications=1), out)
+    assert main(["analyze", str(out), "--map", "countries.A.preferences.patiense", "x"]) == 2
+    err = capsys.readouterr().err
+    assert "(did you mean 'countries.A.preferences.patience'?)" in err and len(err.strip().splitlines()) == 1
+
+
+def test_when_most_truces_break_the_box_explains_where_it_held():
+    frame = planted()
+    frame["held"] = ~frame["held"]  # now the truce holds only where a > 0.6 and b < 0.3 (and by noise)
+    box = discover(frame, ["a", "b", "c"], "tree")
+    assert box.outcome == "holds" and set(box.bounds) == {"a", "b"}
+    assert box.sentence().startswith("the truce holds in ") and "of truces that held" in box.sentence()
