@@ -168,3 +168,14 @@ def test_a_profile_with_a_bad_strategy_is_refused(write, capsys):
     path = write("c.yaml", "id: X\nname: X\nstrategy: {name: grim}\n")
     line = one_problem(["validate", path], capsys)
     assert line.startswith(f"{path}:3: strategy.name: unknown strategy 'grim'")
+
+
+def test_overrides_of_a_loaded_scenario_check_strategy_names_and_parameters():
+    from negotiation import ConfigError, load_scenario
+    from negotiation.config.resolve import with_overrides
+
+    scenario = load_scenario("busan_truce_2025")
+    with pytest.raises(ConfigError, match="did you mean 'grim_trigger'"):
+        with_overrides(scenario, {"countries.US.strategy.name": "grim_triger"})
+    with pytest.raises(ConfigError, match="no parameter forgivness"):
+        with_overrides(scenario, {"countries.US.strategy.params": {"forgivness": 0.2}})

@@ -291,4 +291,7 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
     full = scenario.model_dump()
     origins: Origins = {}
     data = apply_overrides(full, origins, overrides, full)
-    return _validate(data, origins, f"scenario '{scenario.name}'")
+    where = f"scenario '{scenario.name}'"
+    result = _validate(data, origins, where)
+    _check_strategies(result, origins, where)
+    return result
