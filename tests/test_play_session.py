@@ -184,3 +184,20 @@ def test_a_held_move_is_checked_at_once_and_a_seat_moves_once_per_step():
     assert session.pending()[0].kind == "actions"
     limits = session.action_limits("CN")
     assert limits.pledges == ("C1", "C5")
+
+
+def test_the_history_a_seat_saw_matches_its_screen_and_hides_what_it_may_not_see():
+    from negotiation.play.view import seat_history
+
+    scenario = load_scenario("classroom_intro", {"visibility": {"all": {"payoffs": "noisy", "world": "hidden",
+                                                                        "noise": 0.2}}})
+    session = Session(scenario, ["CN"])
+    while session.turn < 3:
+        session.submit_default()
+    seen, exact = seat_history(session, "CN"), seat_history(session)
+    view = seat_view(session, "CN")
+    assert len(seen.labels) == 3 and seen.labels[0] == "Nov 2025"
+    assert seen.totals["CN"] == exact.totals["CN"]  # one's own payoff is always exact
+    assert seen.totals["US"] != exact.totals["US"]
+    assert seen.totals["US"][-1] == next(p.total.value for p in view.partners if p.country == "US")
+    assert seen.allied_share == (None, None, None) and None not in exact.allied_share
