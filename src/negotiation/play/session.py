@@ -182,23 +182,20 @@ class Session:
             now = "the end of the game" if prompt is None else f"{prompt.kind} of {prompt.seat} at turn {prompt.turn}"
             raise MoveError(f"a recorded {where[2]} of {where[1]} at turn {where[0]} does not fit: "
                             f"the game is at {now}")
-        decode = {"offers": lambda m: [moves.offer_from_dict(o) for o in _list(m)],
-                  "answer": moves.response_from_dict, "actions": moves.decision_from_dict}[prompt.kind]
-        self.submit(decode(record.get("move")))
+        self.submit(moves.decode(prompt.kind, record.get("move")))
 
     def _check(self, prompt: Prompt, move: Any) -> Any:
         """Refuse a move that does not fit ``prompt``; the move as plain data otherwise."""
         if prompt.kind == "offers":
             self._check_type(move, list, "a list of offers")
             legal.check_offers(self.model, prompt.seat, move)
-            return [moves.offer_to_dict(o) for o in move]
-        if prompt.kind == "answer":
+        elif prompt.kind == "answer":
             self._check_type(move, Response, "an answer")
             legal.check_answer(self.model, prompt.seat, prompt.question, move)
-            return moves.response_to_dict(move)
-        self._check_type(move, Decision, "actions")
-        legal.check_decision(self.model, prompt.seat, move)
-        return moves.decision_to_dict(move)
+        else:
+            self._check_type(move, Decision, "actions")
+            legal.check_decision(self.model, prompt.seat, move)
+        return moves.encode(prompt.kind, move)
 
     @staticmethod
     def _check_type(move: Any, kind: type, what: str) -> None:
@@ -298,12 +295,6 @@ def _describe_choice(prompt: Prompt, move: Any) -> str:
     if move.invest != default.invest:
         parts.append(f"invest {move.invest:g} (suggested {default.invest:g})")
     return ", ".join(parts)
-
-
-def _list(value: Any) -> list:
-    if not isinstance(value, list):
-        raise MoveError(f"expected a list of offers, got {value!r}")
-    return value
 
 
 def _plain(value: Any) -> Any:
