@@ -82,6 +82,7 @@ class Room:
         if not self.classroom:
             self.settings.started = True
         self._step = self.session.step
+        self._presence = self._present_now()
         self._arm_timer()
 
     # --- reading -------------------------------------------------------------------
@@ -139,12 +140,14 @@ class Room:
         player = self.players[player_id]
         player.connections += 1
         player.seen = self.clock()
+        self._presence = self._present_now()
         self.version += 1
 
     def disconnect(self, player_id: str) -> None:
         player = self.players[player_id]
         player.connections = max(0, player.connections - 1)
         player.seen = self.clock()
+        self._presence = self._present_now()
         self.version += 1
 
     # --- moves ---------------------------------------------------------------------
@@ -269,14 +272,18 @@ class Room:
         if before != (self.session.step, len(self.session.inputs), len(self.moved)):
             self._changed()
             return True
-        present = tuple(self.present(s) for s in self.seats)
+        present = self._present_now()
         if present != self._presence:  # a grace period ended: the dashboard shows it
             self._presence = present
             self.version += 1
             return True
         return False
 
+    def _present_now(self) -> tuple[bool, ...]:
+        return tuple(self.present(s) for s in self.seats)
+
     def _changed(self) -> None:
+        self._presence = self._present_now()
         self.version += 1
         self.persist(self)
 

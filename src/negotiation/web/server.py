@@ -18,6 +18,7 @@ import uvicorn
 from rich.console import Console
 
 from negotiation.config.errors import ConfigError, Problem
+from negotiation.config.models import Scenario
 from negotiation.config.resolve import parse_set, resolve
 from negotiation.play import saves
 from negotiation.play.commands import PLAY_SCENARIO, seats_of
@@ -72,7 +73,7 @@ def _check(args: argparse.Namespace) -> None:
 
 def _host(args: argparse.Namespace) -> Host:
     if args.resume:
-        return _resumed(args.resume, args)
+        return resumed_host(args.resume, args.compare)
     if args.load:
         try:
             session = saves.load(args.load)
@@ -92,26 +93,35 @@ def _host(args: argparse.Namespace) -> Host:
         return host
     seats = seats_of(scenario, args.seats) if args.seats else list(scenario.countries)
     folder = args.state or Path("classes") / f"{scenario.name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    return classroom_host(scenario, seats, folder, seed=args.seed, name=args.name, timer=args.timer,
+                          team_size=args.team_size, compare=args.compare)
+
+
+def classroom_host(scenario: Scenario, seats: list[str], folder: Path, *, seed: int | None = None,
+                   name: str | None = None, timer: float = 0, team_size: int = 0,
+                   compare: list[str] | None = None) -> Host:
+    """A new classroom game with its state folder (which must not hold a game yet)."""
     store = Store(folder)
     if store.exists():
         raise ConfigError([Problem(str(folder), None, "--state", "already holds a game; resume it with --resume "
                                                                  f"{folder}, or choose a new folder")])
-    session = Session(scenario, seats, seed=args.seed, name=args.name or folder.name)
-    host = Host(scenario, classroom=True, secret=store.secret(), store=store, compare=args.compare)
-    host.room = Room(session, classroom=True, settings=Settings(timer=args.timer, team_size=args.team_size),
+    session = Session(scenario, seats, seed=seed, name=name or folder.name)
+    host = Host(scenario, classroom=True, secret=store.secret(), store=store, compare=compare)
+    host.room = Room(session, classroom=True, settings=Settings(timer=timer, team_size=team_size),
                      persist=host.persist)
     host.persist(host.room)
     return host
 
 
-def _resumed(folder: Path, args: argparse.Namespace) -> Host:
+def resumed_host(folder: Path, compare: list[str] | None = None) -> Host:
+    """The classroom game of a state folder, where it stopped."""
     store = Store(folder)
     try:
         data = store.read_room()
         session = store.load_game()
     except StateError as exc:
         raise ConfigError([Problem(str(folder), None, "--resume", str(exc))]) from None
-    host = Host(session.scenario, classroom=True, secret=store.secret(), store=store, compare=args.compare)
+    host = Host(session.scenario, classroom=True, secret=store.secret(), store=store, compare=compare)
     host.room = Room.from_data(data, session, persist=host.persist)
     return host
 
