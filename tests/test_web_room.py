@@ -116,8 +116,9 @@ def test_advance_closes_the_step_and_end_finishes_the_game(clock):
     room = classroom(clock)
     seated(room, "CN", "Ana"), seated(room, "US", "Cy")
     room.start()
+    assert [p.seat for p in room.pending()] == ["US", "CN"]
     room.advance()
-    assert room.session.turn == 1 and room.moved == {} or room.session.step > 1
+    assert room.session.turn == 1 and room.session.choices == []
     room.end()
     assert room.session.finished and room.phase == "finished"
     with pytest.raises(RoomError, match="the game is over"):

@@ -3,9 +3,10 @@ made of the fields it sends back.
 
 Fields are plain: ``offer.US`` a list of option codes (``g1``, ``a1``), ``verdict`` and
 ``counter`` (codes) for an answer, ``level.C1``, ``surcharge.US`` (points) and ``invest``
-(USD bn) for actions. Anything malformed or out of range is refused with a :class:`FieldError`
-naming the field, so the page shows the reason beside it; the play core then checks the move
-as a whole.
+(USD bn) for actions. A field left out plays the suggestion (so ``{}`` is the suggested
+move; the page itself always sends every field). Anything malformed or out of range is
+refused with a :class:`FieldError` naming the field, so the page shows the reason beside
+it; the play core then checks the move as a whole.
 """
 
 from __future__ import annotations
@@ -96,8 +97,8 @@ def move_of(session: Session, prompt: Prompt, fields: Any) -> Any:
     return {"offers": _offers, "answer": _answer, "actions": _actions}[prompt.kind](session, prompt, fields)
 
 
-def _codes(fields: dict[str, Any], name: str) -> list[str]:
-    value = fields.get(name, [])
+def _codes(fields: dict[str, Any], name: str, menu: OfferMenu) -> list[str]:
+    value = fields.get(name, list(menu.default_codes()))
     if not isinstance(value, list) or len(value) > MAX_FIELDS or \
             not all(isinstance(c, str) and len(c) <= MAX_TEXT for c in value):
         raise FieldError(name, "expected a list of option codes")
@@ -110,7 +111,7 @@ def _offers(session: Session, prompt: Prompt, fields: dict[str, Any]) -> list[Of
     offers = []
     for name, menu in menus.items():
         try:
-            offer = menu.offer(prompt.seat, _codes(fields, name))
+            offer = menu.offer(prompt.seat, _codes(fields, name, menu))
         except FieldError:
             raise
         except MoveError as exc:
@@ -122,16 +123,17 @@ def _offers(session: Session, prompt: Prompt, fields: dict[str, Any]) -> list[Of
 
 def _answer(session: Session, prompt: Prompt, fields: dict[str, Any]) -> Response:
     _only(fields, {"verdict", "counter"})
-    verdict = fields.get("verdict")
     question = prompt.question
+    verdict = fields.get("verdict", prompt.default.verdict)
     assert question is not None
     allowed = ("accept", "reject", "counter") if question.can_counter else ("accept", "reject")
     if verdict not in allowed:
         raise FieldError("verdict", f"answer {', '.join(allowed[:-1])} or {allowed[-1]}")
     if verdict != "counter":
         return Response(verdict)
+    menu = session.counter_menu()
     try:
-        counter = session.counter_menu().offer(prompt.seat, _codes(fields, "counter"))
+        counter = menu.offer(prompt.seat, _codes(fields, "counter", menu))
     except FieldError:
         raise
     except MoveError as exc:

@@ -84,6 +84,8 @@ class Room:
         self._step = self.session.step
         self._presence = self._present_now()
         self._arm_timer()
+        if not self.classroom:  # a classroom settles once its players are known and it has started
+            self._settle()
 
     # --- reading -------------------------------------------------------------------
     @property
