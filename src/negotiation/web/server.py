@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import socket
+import sys
 import webbrowser
 from datetime import datetime
 from pathlib import Path
@@ -52,6 +53,7 @@ def serve(args: argparse.Namespace, console: Console) -> int:
         console.print(f"Playing [bold]{host.scenario.name}[/bold] at [bold]{local}/[/bold]  (Ctrl-C stops; the game "
                       f"is saved after every move in {host.saves}/)")
         opened = f"{local}/"
+    sys.stdout.flush()  # the addresses must reach a piped console before the server blocks
     if not args.no_browser:
         webbrowser.open(opened)
     config = uvicorn.Config(create_app(host), log_level="warning", ws_max_size=MAX_WS_BYTES)
