@@ -36,8 +36,7 @@ class Server:
     """``negotiation serve`` on a free loopback port, in its own process."""
 
     def __init__(self, folder: Path, *args: str):
-        env = {**os.environ, "PYTHONUNBUFFERED": "1",
-               "PYTHONPATH": os.pathsep.join([str(Path(__file__).parents[1] / "src"), os.environ.get("PYTHONPATH", "")])}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen([sys.executable, "-m", "negotiation", "serve", *args, "--port", "0",
                                          "--no-browser"], cwd=folder, env=env, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True)
