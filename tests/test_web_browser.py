@@ -36,7 +36,9 @@ class Server:
     """``negotiation serve`` on a free loopback port, in its own process."""
 
     def __init__(self, folder: Path, *args: str):
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # the server runs in another folder: a relative PYTHONPATH (PYTHONPATH=src) must stay pointing here
+        path = os.pathsep.join(str(Path(p).resolve()) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p)
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": path}
         self.process = subprocess.Popen([sys.executable, "-m", "negotiation", "serve", *args, "--port", "0",
                                          "--no-browser"], cwd=folder, env=env, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True)
