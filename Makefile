@@ -23,3 +23,4 @@ test: .venv/.installed-test browser
 
 bench: .venv/.installed-run
 	.venv/bin/python benchmarks/run_speed.py
+	.venv/bin/python benchmarks/classroom_load.py
