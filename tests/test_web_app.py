@@ -84,6 +84,11 @@ def test_a_seat_token_brings_the_student_back_and_a_forged_one_does_not(folder):
         for bad in (forged, f"{body}.{mac[:-2]}AA", "garbage"):
             reply = client.get("/play", headers={"cookie": f"{name}={bad}"}, follow_redirects=False)
             assert reply.status_code == 303 and reply.headers["location"] == "/"
+        # a page of another site cannot use the student's cookie to open their seat's socket
+        with pytest.raises(WebSocketDisconnect) as refused, \
+                client.websocket_connect("/ws", headers={**ana, "origin": "http://evil.example"}):
+            pass
+        assert refused.value.code == 4401
 
 
 def test_a_refused_move_gets_its_reason_beside_the_field_and_a_good_one_plays(folder):

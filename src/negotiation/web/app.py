@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -32,6 +32,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from negotiation.config.models import Scenario
 from negotiation.play import report, saves
+from negotiation.play.commands import default_save_path
 from negotiation.play.moves import MoveError
 from negotiation.play.session import Session
 from negotiation.web import debriefs, pages, tokens
@@ -69,15 +70,19 @@ class Host:
     _saved_inputs: int = -1
 
     def persist(self, room: Room) -> None:
-        """Autosave: the game whenever a move went into it, and the room (class) after every change."""
-        if len(room.session.inputs) != self._saved_inputs or room.session.finished:
-            self._saved_inputs = len(room.session.inputs)
+        """Autosave: the game whenever a move went into it, and the room (class) after every change.
+        A failed write is logged, not raised: the game goes on in memory and the next change retries."""
+        try:
+            if len(room.session.inputs) != self._saved_inputs or room.session.finished:
+                if self.store is not None:
+                    self.store.save_game(room.session)
+                elif self.save_path is not None:
+                    saves.save(room.session, self.save_path)
+                self._saved_inputs = len(room.session.inputs)
             if self.store is not None:
-                self.store.save_game(room.session)
-            elif self.save_path is not None:
-                saves.save(room.session, self.save_path)
-        if self.store is not None:
-            self.store.write_room(room.to_data())
+                self.store.write_room(room.to_data())
+        except OSError:
+            log.exception("the game could not be saved")
 
     def debrief_folder(self) -> Path:
         if self.store is not None:
@@ -87,8 +92,6 @@ class Host:
 
     def new_solo_room(self, seats: list[str], name: str) -> Room:
         """A new single-student game at ``seats`` (one country, or a hot seat)."""
-        from negotiation.play.commands import default_save_path
-
         session = Session(self.scenario, seats, seed=self.seed, name=name)
         self.save_path = default_save_path(self.scenario, seats, self.saves)
         self.endings, self._ending, self._saved_inputs = None, None, -1
@@ -195,7 +198,7 @@ def create_app(host: Host) -> Starlette:
     async def seat_socket(ws: WebSocket) -> None:
         room = host.room
         player = _player(host, ws)
-        if room is None or player is None:
+        if room is None or player is None or not _same_origin(ws):
             await ws.close(code=4401)  # no valid seat token: the page sends the browser to join
             return
         await ws.accept()
@@ -233,7 +236,8 @@ def create_app(host: Host) -> Starlette:
 
     async def admin_socket(ws: WebSocket) -> None:
         room = host.room
-        if room is None or not host.classroom or not tokens.same(ws.query_params.get("token"), room.admin_token):
+        if (room is None or not host.classroom or not _same_origin(ws)
+                or not tokens.same(ws.query_params.get("token"), room.admin_token)):
             await ws.close(code=4403)
             return
         await ws.accept()
@@ -317,6 +321,12 @@ def _player(host: Host, conn: Request | WebSocket) -> Player | None:
             return None
         room.players[player.id] = player
     return player
+
+
+def _same_origin(ws: WebSocket) -> bool:
+    """A browser opening the socket from another site's page is refused (its Origin names that site)."""
+    origin = ws.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc == ws.headers.get("host")
 
 
 def _seated(host: Host, room: Room, player: Player) -> Response:
@@ -403,8 +413,11 @@ async def _tick(host: Host, hub: Hub) -> None:
     while True:
         await asyncio.sleep(TICK)
         room = host.room
-        if room is not None and room.tick():
-            hub.refresh()
+        try:
+            if room is not None and room.tick():
+                hub.refresh()
+        except Exception:  # the clock must keep running for the other seats
+            log.exception("a timer or presence check failed")
 
 
 async def _make_endings(host: Host, hub: Hub) -> None:
