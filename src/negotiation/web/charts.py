@@ -44,7 +44,8 @@ def line_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[flo
                      f'<text x="{LEFT - 4}" y="{y(v) + 3:.1f}" class="tick" text-anchor="end">{v:,.0f}{unit}</text>')
     step = max(1, n // 4)
     for i in range(0, n, step):
-        parts.append(f'<text x="{x(i):.1f}" y="{HEIGHT - 22}" class="tick" text-anchor="middle">'
+        anchor = "end" if i == n - 1 and n > 1 else "middle"  # the last label stays inside the frame
+        parts.append(f'<text x="{x(i):.1f}" y="{HEIGHT - 22}" class="tick" text-anchor="{anchor}">'
                      f'{escape(labels[i])}</text>')
     for k, (name, vs) in enumerate(series.items()):
         colour = COLOURS[k % len(COLOURS)]

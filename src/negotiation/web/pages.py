@@ -82,7 +82,8 @@ def dashboard(room: Room, endings: dict[str, Ending] | None, join_url: str) -> s
                   countries=_countries(session, result), pledges=_pledges(session),
                   talks=_talks(session), waiting=_waiting(room), endings=endings or {},
                   charts=charts.history_charts(seat_history(session)), deadline=_epoch_ms(room),
-                  status=session.model.status, truce=result.describe_truce() if session.model.broken else "")
+                  status=session.model.status, truce=result.describe_truce() if session.model.broken else "",
+                  question=describe_offer(session.prompt.question.offer) if room.phase == "talks" else "")
 
 
 def _waiting(room: Room) -> list[str]:
