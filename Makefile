@@ -15,7 +15,7 @@ run: .venv/.installed-run
 # the browser tests drive Debian's chromium through Playwright (Playwright's own browser
 # download is not used); install it when missing (CI runs as root on a fresh machine)
 browser:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 test: .venv/.installed-test browser
 	.venv/bin/ruff check src tests benchmarks
