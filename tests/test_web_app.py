@@ -190,6 +190,20 @@ def test_the_timer_plays_the_seats_defaults(folder):
         assert record and host.room.session.choices == []
 
 
+def test_a_game_played_out_by_the_clock_gets_its_debriefs(folder):
+    host = classroom_host(load_scenario("classroom_intro"), SEATS, folder)
+    now = [100.0]
+    host.room.clock = lambda: now[0]
+    with TestClient(create_app(host)) as client:
+        join(client, host, "CN", "Ana")  # present for the grace period, but her page never connects
+        control(client, host, "start")
+        assert host.room.session.turn == 0 and host.room.phase == "actions"
+        now[0] += 60  # the grace is over: nobody is at China's seat, and its strategy plays on
+        with client.websocket_connect(f"/ws/admin?token={host.room.admin_token}") as admin:
+            page(admin, "Debriefs")
+        assert (folder / "debrief" / "CN" / "comparison-CN.png").exists()
+
+
 def test_a_restarted_server_resumes_the_game_and_students_get_their_seats(folder):
     host = classroom_host(load_scenario("classroom_intro"), SEATS, folder)
     with TestClient(create_app(host)) as client:

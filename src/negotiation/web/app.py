@@ -17,7 +17,7 @@ import json
 import logging
 import tempfile
 import zipfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,17 +111,18 @@ def create_app(host: Host) -> Starlette:
     joins = Throttle(burst=10, rate=0.2)  # wrong join codes per client address: 10, then one per 5 s
     messages = Throttle()
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        ticker = asyncio.create_task(_tick(host, hub))
-        yield
-        ticker.cancel()
-
     def refresh() -> None:
+        """Push what changed; once the game is over, start making its debriefs (once)."""
         room = host.room
         if room is not None and room.session.finished and host.endings is None and host._ending is None:
-            host._ending = asyncio.get_running_loop().create_task(_make_endings(host, hub))
+            host._ending = asyncio.get_running_loop().create_task(_make_endings(host, room, hub))
         hub.refresh()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        ticker = asyncio.create_task(_tick(host, refresh))
+        yield
+        ticker.cancel()
 
     async def home(request: Request) -> Response:
         room = host.room
@@ -409,26 +410,26 @@ def _fragments(host: Host, conn: Connection, cache: dict[Any, str]) -> dict[str,
     return {"page": cache[key], "status": cache[("status", *key)]}
 
 
-async def _tick(host: Host, hub: Hub) -> None:
+async def _tick(host: Host, refresh: Callable[[], None]) -> None:
     while True:
         await asyncio.sleep(TICK)
         room = host.room
         try:
             if room is not None and room.tick():
-                hub.refresh()
+                refresh()
         except Exception:  # the clock must keep running for the other seats
             log.exception("a timer or presence check failed")
 
 
-async def _make_endings(host: Host, hub: Hub) -> None:
-    room = host.room
-    assert room is not None
+async def _make_endings(host: Host, room: Room, hub: Hub) -> None:
     try:
-        host.endings = await asyncio.to_thread(debriefs.make_all, room.session, host.debrief_folder(), host.compare)
+        endings = await asyncio.to_thread(debriefs.make_all, room.session, host.debrief_folder(), host.compare)
     except Exception:  # the game is saved; a debrief that fails must not take the server down
         log.exception("the debrief could not be made")
-        host.endings = {}
-    hub.refresh()
+        endings = {}
+    if host.room is room:  # a single student may have started a new game meanwhile
+        host.endings = endings
+        hub.refresh()
 
 
 def _attachment(name: str) -> dict[str, str]:
