@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 
 @dataclass(eq=False)
@@ -47,8 +47,11 @@ class Connection:
             out = [*self.pending.values(), *self.errors]
             self.pending.clear()
             self.errors.clear()
-            for text in out:
-                await self.socket.send_text(text)
+            try:
+                for text in out:
+                    await self.socket.send_text(text)
+            except (OSError, RuntimeError, WebSocketDisconnect):
+                return  # the browser left; its receiving side ends the connection
 
 
 class Hub:
