@@ -149,3 +149,55 @@ def test_looking_at_a_view_does_not_change_the_game():
 def test_seats_must_be_countries_of_the_scenario():
     with pytest.raises(MoveError, match="seats must be countries"):
         Session(load_scenario("classroom_intro"), ["FR"])
+
+
+def test_every_seat_moves_at_once_and_the_inputs_keep_the_scenario_order():
+    scenario = load_scenario("classroom_intro")
+    in_order = play_defaults(Session(scenario, ["US", "CN", "JP"]))
+    at_once = Session(scenario, ["US", "CN", "JP"])
+    kinds = set()
+    while not at_once.finished:
+        pending = at_once.pending()
+        kinds.add((pending[0].kind, len(pending)))
+        step = at_once.step
+        for prompt in reversed(pending):  # the last seat first: held until the others have moved
+            at_once.submit_for(prompt.seat, prompt.default)
+        assert at_once.step > step or at_once.finished
+    assert at_once.inputs == in_order.inputs
+    assert at_once.digest() == in_order.digest()
+    assert {("offers", 3), ("actions", 3), ("answer", 1)} <= kinds
+
+
+def test_a_held_move_is_checked_at_once_and_a_seat_moves_once_per_step():
+    session = Session(load_scenario("classroom_intro"), ["US", "CN"])
+    assert [p.seat for p in session.pending()] == ["US", "CN"]
+    with pytest.raises(MoveError, match="one offer per partner"):
+        session.submit_for("CN", [Offer("CN", "US", (Concession("rollback", country="CN", target="US"),), ())] * 2)
+    session.submit_for("CN", [])
+    assert [p.seat for p in session.pending()] == ["US"] and session.inputs == []
+    with pytest.raises(MoveError, match="CN has no move to make now"):
+        session.submit_for("CN", [])
+    with pytest.raises(MoveError, match="JP has no move to make now"):
+        session.submit_for("JP", [])
+    session.submit_for("US", session.pending()[0].default)
+    assert [(i["seat"], i["kind"]) for i in session.inputs] == [("US", "offers"), ("CN", "offers")]
+    assert session.pending()[0].kind == "actions"
+    limits = session.action_limits("CN")
+    assert limits.pledges == ("C1", "C5")
+
+
+def test_the_history_a_seat_saw_matches_its_screen_and_hides_what_it_may_not_see():
+    from negotiation.play.view import seat_history
+
+    scenario = load_scenario("classroom_intro", {"visibility": {"all": {"payoffs": "noisy", "world": "hidden",
+                                                                        "noise": 0.2}}})
+    session = Session(scenario, ["CN"])
+    while session.turn < 3:
+        session.submit_default()
+    seen, exact = seat_history(session, "CN"), seat_history(session)
+    view = seat_view(session, "CN")
+    assert len(seen.labels) == 3 and seen.labels[0] == "Nov 2025"
+    assert seen.totals["CN"] == exact.totals["CN"]  # one's own payoff is always exact
+    assert seen.totals["US"] != exact.totals["US"]
+    assert seen.totals["US"][-1] == next(p.total.value for p in view.partners if p.country == "US")
+    assert seen.allied_share == (None, None, None) and None not in exact.allied_share

@@ -130,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "auto = PRIM when installed")
     analyze.add_argument("--out", type=Path, help="report folder (default: SWEEP_DIR/report)")
 
+    _add_serve_parser(sub)
     return parser
 
 
@@ -180,6 +181,52 @@ def _add_play_parsers(sub) -> None:
     new.add_argument("name", metavar="NAME", help="name of the new scenario, or a path ending in .yaml")
     new.add_argument("--from", dest="source", metavar="SCENARIO",
                      help="built-in name or YAML path to copy (default: the commented classroom template)")
+
+
+def _add_serve_parser(sub) -> None:
+    serve = sub.add_parser(
+        "serve", help="play in the browser: one student, or a classroom with a join code",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Serve the game in the browser. Alone: pick a country and play against the computer "
+                    "(served on this computer only). With --class: students join with a code and take seats "
+                    "(a country, or a team on one); the instructor runs the game from a dashboard whose address "
+                    "and token are printed here. Games are saved as they go; a classroom resumes with --resume.",
+        epilog="examples:\n"
+               "  negotiation serve                                  # one student, classroom_intro\n"
+               "  negotiation serve busan_truce_2025 --as EU --port 8080\n"
+               "  negotiation serve --load saves/<file>.json         # resume a save in the browser\n"
+               "  negotiation serve classroom_intro --class --host 0.0.0.0 --timer 90\n"
+               "  negotiation serve --resume classes/<folder>        # restart a classroom game\n"
+               f"built-in scenarios: {', '.join(builtin_scenarios())}")
+    serve.add_argument("scenario", nargs="?", help="built-in scenario name or YAML path (default: classroom_intro)")
+    serve.add_argument("--port", type=_whole(0), default=8000, help="port to listen on (default: 8000; 0: any free)")
+    serve.add_argument("--class", dest="klass", action="store_true",
+                       help="a classroom game: join code, seats, the instructor's dashboard")
+    serve.add_argument("--host", metavar="ADDRESS",
+                       help="with --class: the address to listen on, e.g. 0.0.0.0 for students' laptops "
+                            "(default: 127.0.0.1, this computer only)")
+    serve.add_argument("--as", dest="seats", action="append", default=[], metavar="COUNTRY",
+                       help="alone: start at once as this country; with --class: a country students may take "
+                            "(repeat; default: every country)")
+    serve.add_argument("--timer", type=_whole(0), default=0, metavar="SECONDS",
+                       help="with --class: seconds per step of moves before the suggested moves are played "
+                            "(default: 0, no timer; the dashboard changes it)")
+    serve.add_argument("--team-size", type=_whole(0), default=0, metavar="N",
+                       help="with --class: players per country at most (default: 0, no limit)")
+    serve.add_argument("--state", type=Path, metavar="DIR",
+                       help="with --class: the game's state folder (default: classes/<scenario>-<time>)")
+    serve.add_argument("--resume", type=Path, metavar="DIR", help="restart the classroom game of a state folder")
+    serve.add_argument("--load", type=Path, metavar="SAVE", help="resume a saved game (terminal or browser)")
+    serve.add_argument("--saves", type=Path, default=Path("saves"), metavar="DIR",
+                       help="alone: folder for the saves (default: saves)")
+    serve.add_argument("--name", help="the player's name, or the classroom game's, shown in the class report")
+    serve.add_argument("--compare", action="append", metavar="STRATEGY", choices=_strategy_names(),
+                       help="strategy the debrief replays each seat with (default: the scenario's choice)")
+    serve.add_argument("--seed", type=_whole(0), help="random seed (default: the scenario's own seed)")
+    serve.add_argument("--turns", type=_whole(1), help="number of turns to play (default: the scenario's)")
+    serve.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                       help="override a scenario field by its dotted key; repeatable")
+    serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
 
 
 def _strategy_names() -> list[str]:
@@ -325,6 +372,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return class_report(args, console)
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from negotiation.web.server import serve
+
+    return serve(args, console)
+
+
 def _cmd_new_scenario(args: argparse.Namespace) -> int:
     from negotiation.play.commands import new_scenario
 
@@ -333,7 +386,7 @@ def _cmd_new_scenario(args: argparse.Namespace) -> int:
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": _cmd_run, "validate": _cmd_validate, "strategies": _cmd_strategies,
-    "play": _cmd_play, "report": _cmd_report, "new-scenario": _cmd_new_scenario,
+    "play": _cmd_play, "report": _cmd_report, "new-scenario": _cmd_new_scenario, "serve": _cmd_serve,
     "sweep": _cmd_sweep, "analyze": _cmd_analyze,
 }
 

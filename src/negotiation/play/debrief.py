@@ -35,7 +35,7 @@ class Comparison:
 
     def sentence(self, mine: Score, played: RunResult) -> str:
         diff = self.score.total - mine.total
-        if abs(diff) < 1e-9:
+        if round(self.score.total, 1) == round(mine.total, 1):  # the same to the precision shown
             how = f"would have scored the same ({mine.total:,.1f})"
         else:
             size = f"{abs(diff) / abs(mine.total) * 100:.0f} % " if mine.total else f"{abs(diff):,.1f} points "

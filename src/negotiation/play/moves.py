@@ -131,6 +131,22 @@ def decision_from_dict(data: Any) -> Decision:
                     {str(k): float(v) for k, v in retaliation.items()}, float(invest))
 
 
+def encode(kind: str, move: Any) -> Any:
+    """A move of a prompt ``kind`` (offers, answer, actions) as plain data."""
+    if kind == "offers":
+        return [offer_to_dict(o) for o in move]
+    return response_to_dict(move) if kind == "answer" else decision_to_dict(move)
+
+
+def decode(kind: str, data: Any) -> Any:
+    """The move of a prompt ``kind`` from plain data; MoveError when malformed."""
+    if kind == "offers":
+        if not isinstance(data, list):
+            raise MoveError(f"expected a list of offers, got {data!r}")
+        return [offer_from_dict(o) for o in data]
+    return response_from_dict(data) if kind == "answer" else decision_from_dict(data)
+
+
 # --- words ---------------------------------------------------------------------------
 def describe_concession(c: Concession) -> str:
     if c.kind == "renew":

@@ -7,6 +7,12 @@ seat's own strategy is asked first at every prompt, and its move is the prompt's
 strategy in the seat. The session is driven only by :meth:`Session.submit`, and every
 submitted move is kept in :attr:`Session.inputs`, so replaying them rebuilds the game
 exactly (saves rely on this).
+
+A front end where seats move at once (the browser classroom) reads :meth:`Session.pending`,
+the prompts of every seat still to move in the current step (all seats' offers, one answer,
+or all seats' actions), and plays a seat's move with :meth:`Session.submit_for`: a move that
+comes before its turn in the scenario's order is checked at once and held until the seats
+before it have moved, so the recorded inputs stay in order and replay as ever.
 """
 
 from __future__ import annotations
@@ -72,6 +78,8 @@ class Session:
         self._talks: Bargaining | None = None
         self._waiting: list[str] = []
         self._decisions: list[Decision] = []
+        self._held: dict[str, Any] = {}
+        self.step = 0  # counts the steps of moves: all seats' offers, each answer, all seats' actions
         self._open_turn()
 
     # --- reading -------------------------------------------------------------------
@@ -95,19 +103,36 @@ class Session:
         """The texts of the events that fired at ``turn``."""
         return [e["text"] for e in self.model.log if e["kind"] == "event" and e["turn"] == turn and e["text"]]
 
-    def offer_menus(self) -> tuple[legal.OfferMenu, ...]:
-        """At an ``offers`` prompt: per partner, what may be offered and the default offer."""
-        assert self.prompt is not None and self.prompt.kind == "offers"
-        return legal.offer_menus(self.model, self.prompt.seat, self.prompt.default)
+    def pending(self) -> list[Prompt]:
+        """The prompts of every seat still to move in this step, in the scenario's order; a
+        seat whose move is held (see :meth:`submit_for`) is not listed."""
+        prompt = self.prompt
+        if prompt is None:
+            return []
+        if prompt.kind == "answer":
+            return [prompt]
+        later = [self._prompt_of(prompt.kind, seat) for seat in self._waiting]
+        return [p for p in [prompt, *later] if p.seat not in self._held]
+
+    def offer_menus(self, seat: str | None = None) -> tuple[legal.OfferMenu, ...]:
+        """At an ``offers`` prompt (of ``seat``, default the current one): per partner, what may
+        be offered and the default offer."""
+        prompt = self._pending_of(seat, "offers")
+        return legal.offer_menus(self.model, prompt.seat, prompt.default)
 
     def counter_menu(self) -> legal.OfferMenu:
         """At an ``answer`` prompt: what a counter-offer may hold."""
         assert self.prompt is not None and self.prompt.question is not None
         return legal.counter_menu(self.model, self.prompt.seat, self.prompt.question)
 
-    def action_limits(self) -> legal.ActionLimits:
-        assert self.prompt is not None and self.prompt.kind == "actions"
-        return legal.action_limits(self.model, self.prompt.seat)
+    def action_limits(self, seat: str | None = None) -> legal.ActionLimits:
+        prompt = self._pending_of(seat, "actions")
+        return legal.action_limits(self.model, prompt.seat)
+
+    def _pending_of(self, seat: str | None, kind: str) -> Prompt:
+        prompt = self.prompt if seat is None else next((p for p in self.pending() if p.seat == seat), None)
+        assert prompt is not None and prompt.kind == kind, f"no {kind} prompt for {seat or 'the current seat'}"
+        return prompt
 
     def digest(self) -> str:
         """A fingerprint of the whole game state, to check that a replay reproduced it."""
@@ -124,22 +149,25 @@ class Session:
         prompt = self.prompt
         if prompt is None:
             raise MoveError("the game is over")
-        if prompt.kind == "offers":
-            self._check_type(move, list, "a list of offers")
-            legal.check_offers(self.model, prompt.seat, move)
-            encoded: Any = [moves.offer_to_dict(o) for o in move]
-        elif prompt.kind == "answer":
-            self._check_type(move, Response, "an answer")
-            legal.check_answer(self.model, prompt.seat, prompt.question, move)
-            encoded = moves.response_to_dict(move)
-        else:
-            self._check_type(move, Decision, "actions")
-            legal.check_decision(self.model, prompt.seat, move)
-            encoded = moves.decision_to_dict(move)
+        encoded = self._check(prompt, move)
         self.inputs.append({"turn": prompt.turn, "seat": prompt.seat, "kind": prompt.kind, "move": encoded})
         if _key(move) != _key(prompt.default):
             self.choices.append(Choice(prompt.turn, prompt.seat, _describe_choice(prompt, move)))
         getattr(self, f"_after_{prompt.kind}")(move)
+
+    def submit_for(self, seat: str, move: Any) -> None:
+        """Play ``seat``'s move in this step, whether or not its turn in the order has come: a
+        later seat's move is checked now and held until the seats before it have moved."""
+        prompt = next((p for p in self.pending() if p.seat == seat), None)
+        if prompt is None:
+            raise MoveError(f"{seat} has no move to make now")
+        if prompt is self.prompt:
+            self.submit(move)
+        else:
+            self._check(prompt, move)
+            self._held[seat] = move
+        while self.prompt is not None and self.prompt.seat in self._held:
+            self.submit(self._held.pop(self.prompt.seat))
 
     def submit_default(self) -> None:
         """Play the seat's strategy's move (what pressing Enter does)."""
@@ -154,9 +182,20 @@ class Session:
             now = "the end of the game" if prompt is None else f"{prompt.kind} of {prompt.seat} at turn {prompt.turn}"
             raise MoveError(f"a recorded {where[2]} of {where[1]} at turn {where[0]} does not fit: "
                             f"the game is at {now}")
-        decode = {"offers": lambda m: [moves.offer_from_dict(o) for o in _list(m)],
-                  "answer": moves.response_from_dict, "actions": moves.decision_from_dict}[prompt.kind]
-        self.submit(decode(record.get("move")))
+        self.submit(moves.decode(prompt.kind, record.get("move")))
+
+    def _check(self, prompt: Prompt, move: Any) -> Any:
+        """Refuse a move that does not fit ``prompt``; the move as plain data otherwise."""
+        if prompt.kind == "offers":
+            self._check_type(move, list, "a list of offers")
+            legal.check_offers(self.model, prompt.seat, move)
+        elif prompt.kind == "answer":
+            self._check_type(move, Response, "an answer")
+            legal.check_answer(self.model, prompt.seat, prompt.question, move)
+        else:
+            self._check_type(move, Decision, "actions")
+            legal.check_decision(self.model, prompt.seat, move)
+        return moves.encode(prompt.kind, move)
 
     @staticmethod
     def _check_type(move: Any, kind: type, what: str) -> None:
@@ -175,11 +214,17 @@ class Session:
             return
         self.offered = offered
         self._waiting = list(self.seats)
+        self.step += 1
         self._ask_offers()
 
+    def _prompt_of(self, kind: str, seat: str) -> Prompt:
+        """The offers or actions prompt of ``seat`` in this step (known for all seats at once)."""
+        if kind == "offers":
+            return Prompt("offers", seat, self.model.turn, list(self.offered[seat]))
+        return Prompt("actions", seat, self.model.turn, self._decisions[self.model.index[seat]])
+
     def _ask_offers(self) -> None:
-        seat = self._waiting.pop(0)
-        self.prompt = Prompt("offers", seat, self.model.turn, list(self.offered[seat]))
+        self.prompt = self._prompt_of("offers", self._waiting.pop(0))
 
     def _after_offers(self, offers: list[Offer]) -> None:
         assert self.prompt is not None
@@ -197,6 +242,7 @@ class Session:
             self._talks = None
             self._decide()
             return
+        self.step += 1
         self.prompt = Prompt("answer", question.offer.receiver, self.model.turn, question.default, question)
 
     def _after_answer(self, response: Response) -> None:
@@ -207,11 +253,11 @@ class Session:
     def _decide(self) -> None:
         self._decisions = self.model.decisions()
         self._waiting = list(self.seats)
+        self.step += 1
         self._ask_actions()
 
     def _ask_actions(self) -> None:
-        seat = self._waiting.pop(0)
-        self.prompt = Prompt("actions", seat, self.model.turn, self._decisions[self.model.index[seat]])
+        self.prompt = self._prompt_of("actions", self._waiting.pop(0))
 
     def _after_actions(self, decision: Decision) -> None:
         assert self.prompt is not None
@@ -249,12 +295,6 @@ def _describe_choice(prompt: Prompt, move: Any) -> str:
     if move.invest != default.invest:
         parts.append(f"invest {move.invest:g} (suggested {default.invest:g})")
     return ", ".join(parts)
-
-
-def _list(value: Any) -> list:
-    if not isinstance(value, list):
-        raise MoveError(f"expected a list of offers, got {value!r}")
-    return value
 
 
 def _plain(value: Any) -> Any:

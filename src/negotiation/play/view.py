@@ -4,7 +4,8 @@ A :class:`SeatView` is plain data (``as_dict`` for a browser): the world, the tr
 seat's partners, the pledges it gives and receives with their compliance record, its
 payoffs, this turn's events and the offers on the table. Items the instructor made
 ``noisy`` are estimates drawn from a generator of their own, so looking never changes the
-game; ``hidden`` items are None.
+game; ``hidden`` items are None. :func:`seat_history` is the same seat's sight of the past
+turns (for charts); without a seat it is the instructor's exact record.
 """
 
 from __future__ import annotations
@@ -100,11 +101,23 @@ class SeatView:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class History:
+    """Per finished turn, as a seat saw it at the start of the next (None: hidden): every
+    country's cumulative payoff and mean tariff imposed, and the world's processing shares."""
+
+    labels: tuple[str, ...]
+    totals: dict[str, tuple[float | None, ...]]
+    tariffs: dict[str, tuple[float | None, ...]]
+    allied_share: tuple[float | None, ...]
+    china_share: tuple[float | None, ...]
+
+
 class _Eyes:
     """Readings of one seat at one turn under its visibility rules."""
 
-    def __init__(self, session: Session, seat: str, rules: Visibility):
-        self.rules, self.seed = rules, [session.seed, session.turn, session.model.index[seat]]
+    def __init__(self, seed: int, turn: int, index: int, rules: Visibility):
+        self.rules, self.seed = rules, [seed, turn, index]
 
     def read(self, item: str, key: str, value: float, low: float = 0.0, high: float | None = None) -> Reading:
         sight = getattr(self.rules, item)
@@ -119,8 +132,8 @@ class _Eyes:
 def seat_view(session: Session, seat: str) -> SeatView:
     """What ``seat`` sees now."""
     model, sc = session.model, session.scenario
-    eyes = _Eyes(session, seat, sc.seat_visibility(seat))
     w, t, i = model.world, model.turn, model.index[seat]
+    eyes = _Eyes(session.seed, t, i, sc.seat_visibility(seat))
     last = model.records[-1] if model.records else None
     return SeatView(
         seat=seat, name=sc.countries[seat].name, scenario=sc.name, turn=t, turns=sc.turns, label=turn_label(sc, t),
@@ -133,6 +146,30 @@ def seat_view(session: Session, seat: str) -> SeatView:
         partners=tuple(_partner(session, eyes, seat, c) for c in model.ids if c != seat),
         pledges=_pledges(session, seat), offers=tuple(describe_offer(o) for o in session.offers_to(seat)),
         talks=tuple(_talks(session, seat)), objectives=_objectives(session, seat))
+
+
+def seat_history(session: Session, seat: str | None = None) -> History:
+    """The past turns as ``seat`` saw them (its own numbers exact), or exactly for None. The
+    reading of turn t is the one the seat's view showed at turn t + 1, so charts and screen agree."""
+    model, sc = session.model, session.scenario
+    rules = sc.seat_visibility(seat) if seat is not None else Visibility(compliance="exact")
+    index = model.index[seat] if seat is not None else -1
+    totals: dict[str, list[float | None]] = {c: [] for c in model.ids}
+    tariffs: dict[str, list[float | None]] = {c: [] for c in model.ids}
+    allied, china = [], []
+    for row in model.records:
+        eyes = _Eyes(session.seed, row["turn"] + 1, index, rules)
+        for c in model.ids:
+            own = c == seat
+            totals[c].append(row[f"total.{c}"] if own else
+                             eyes.read("payoffs", c, row[f"total.{c}"], low=-np.inf).value)
+            tariffs[c].append(row[f"tariff_out.{c}"] if own else
+                              eyes.read("tariffs", f"mean.{c}", row[f"tariff_out.{c}"]).value)
+        allied.append(eyes.read("world", "allied", row["allied_share"], 0.0, 1.0).value)
+        china.append(eyes.read("world", "china", row["china_share"], 0.0, 1.0).value)
+    return History(tuple(turn_label(sc, r["turn"]) for r in model.records),
+                   {c: tuple(v) for c, v in totals.items()}, {c: tuple(v) for c, v in tariffs.items()},
+                   tuple(allied), tuple(china))
 
 
 def _truce(session: Session) -> str:

@@ -1,0 +1,191 @@
+"""A seat's move as a browser form: what the form shows (options and defaults) and the move
+made of the fields it sends back.
+
+Fields are plain: ``offer.US`` a list of option codes (``g1``, ``a1``), ``verdict`` and
+``counter`` (codes) for an answer, ``level.C1``, ``surcharge.US`` (points) and ``invest``
+(USD bn) for actions. A field left out plays the suggestion (so ``{}`` is the suggested
+move; the page itself always sends every field). Anything malformed or out of range is
+refused with a :class:`FieldError` naming the field, so the page shows the reason beside
+it; the play core then checks the move as a whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from negotiation.observation import Decision, Offer, Response
+from negotiation.play.legal import OfferMenu
+from negotiation.play.moves import MoveError, describe_offer, parse_amount, parse_level
+from negotiation.play.session import Prompt, Session
+
+MAX_FIELDS = 64
+MAX_TEXT = 40
+LEVELS = ((1.0, "honour"), (0.75, "75 %"), (0.5, "half"), (0.25, "25 %"), (0.0, "defect"))
+
+
+class FieldError(MoveError):
+    """A move refused because of one field: ``field`` is its name ('' for the whole form)."""
+
+    def __init__(self, field: str, reason: str):
+        super().__init__(reason)
+        self.field = field
+
+
+# --- what the form shows --------------------------------------------------------------
+@dataclass(frozen=True)
+class MenuForm:
+    field: str
+    partner: str
+    give: tuple[tuple[str, str, bool], ...]  # (code, text, checked)
+    ask: tuple[tuple[str, str, bool], ...]
+
+
+@dataclass(frozen=True)
+class Control:
+    """One numeric control: a pledge's level, a surcharge or the investment."""
+
+    field: str
+    label: str
+    value: float
+    high: float
+    note: str = ""
+
+
+def menu_form(menu: OfferMenu, field: str) -> MenuForm:
+    checked = set(menu.default_codes())
+    pick = [(o.code, o.text, o.code in checked) for o in menu.options]
+    return MenuForm(field, menu.partner, tuple(p for p in pick if p[0].startswith("g")),
+                    tuple(p for p in pick if p[0].startswith("a")))
+
+
+def offers_form(session: Session, seat: str) -> list[MenuForm]:
+    return [menu_form(m, f"offer.{m.partner}") for m in session.offer_menus(seat)]
+
+
+def answer_form(session: Session, prompt: Prompt) -> dict[str, Any]:
+    question = prompt.question
+    assert question is not None
+    verdicts = ["accept", "reject"] + (["counter"] if question.can_counter else [])
+    counter = menu_form(session.counter_menu(), "counter") if question.can_counter else None
+    return {"offer": describe_offer(question.offer), "proposer": question.offer.proposer,
+            "round": question.round + 1, "rounds": session.scenario.negotiation.rounds,
+            "verdicts": verdicts, "default": question.default.verdict, "counter": counter}
+
+
+def actions_form(session: Session, prompt: Prompt) -> dict[str, list[Control]]:
+    seat, default = prompt.seat, prompt.default
+    limits = session.action_limits(seat)
+    pledges = {p.id: p for p in session.model.world.pledges}
+    model = session.model
+    now = model.world.retaliation[model.index[seat]]
+    return {
+        "pledges": [Control(f"level.{pid}", pid, default.levels.get(pid, 1.0), 1.0, pledges[pid].spec.description)
+                    for pid in limits.pledges],
+        "surcharges": [Control(f"surcharge.{p}", p, 100 * default.retaliation.get(p, float(now[model.index[p]])),
+                               100 * limits.surcharge_max, session.scenario.countries[p].name)
+                       for p in limits.partners],
+        "invest": [Control("invest", "invest", default.invest, limits.invest_max)] if limits.invest_max > 0 else [],
+    }
+
+
+# --- the move made of the fields --------------------------------------------------------
+def move_of(session: Session, prompt: Prompt, fields: Any) -> Any:
+    """The core move of ``prompt`` made from the browser's fields (FieldError when malformed)."""
+    if not isinstance(fields, dict) or len(fields) > MAX_FIELDS:
+        raise FieldError("", "a move is a mapping of form fields")
+    return {"offers": _offers, "answer": _answer, "actions": _actions}[prompt.kind](session, prompt, fields)
+
+
+def _codes(fields: dict[str, Any], name: str, menu: OfferMenu) -> list[str]:
+    value = fields.get(name, list(menu.default_codes()))
+    if not isinstance(value, list) or len(value) > MAX_FIELDS or \
+            not all(isinstance(c, str) and len(c) <= MAX_TEXT for c in value):
+        raise FieldError(name, "expected a list of option codes")
+    return value
+
+
+def _offers(session: Session, prompt: Prompt, fields: dict[str, Any]) -> list[Offer]:
+    menus = {f"offer.{m.partner}": m for m in session.offer_menus(prompt.seat)}
+    _only(fields, menus)
+    offers = []
+    for name, menu in menus.items():
+        try:
+            offer = menu.offer(prompt.seat, _codes(fields, name, menu))
+        except FieldError:
+            raise
+        except MoveError as exc:
+            raise FieldError(name, str(exc)) from None
+        if offer is not None:
+            offers.append(offer)
+    return offers
+
+
+def _answer(session: Session, prompt: Prompt, fields: dict[str, Any]) -> Response:
+    _only(fields, {"verdict", "counter"})
+    question = prompt.question
+    verdict = fields.get("verdict", prompt.default.verdict)
+    assert question is not None
+    allowed = ("accept", "reject", "counter") if question.can_counter else ("accept", "reject")
+    if verdict not in allowed:
+        raise FieldError("verdict", f"answer {', '.join(allowed[:-1])} or {allowed[-1]}")
+    if verdict != "counter":
+        return Response(verdict)
+    menu = session.counter_menu()
+    try:
+        counter = menu.offer(prompt.seat, _codes(fields, "counter", menu))
+    except FieldError:
+        raise
+    except MoveError as exc:
+        raise FieldError("counter", str(exc)) from None
+    if counter is None:
+        raise FieldError("counter", "a counter-offer must give or ask for something")
+    return Response("counter", counter)
+
+
+def _actions(session: Session, prompt: Prompt, fields: dict[str, Any]) -> Decision:
+    form = actions_form(session, prompt)
+    controls = {c.field: c for group in form.values() for c in group}
+    _only(fields, controls)
+    default: Decision = prompt.default
+    levels, retaliation, invest = dict(default.levels), dict(default.retaliation), default.invest
+    for name, value in fields.items():
+        text = _text(name, value)
+        kind, _, key = name.partition(".")
+        try:
+            if kind == "level":
+                levels[key] = parse_level(text)
+            elif kind == "surcharge":
+                retaliation[key] = parse_amount(text, f"tariff surcharge on {key} (points)",
+                                                controls[name].high) / 100
+            else:
+                invest = parse_amount(text, "investment (USD bn this turn)", controls[name].high)
+        except MoveError as exc:
+            raise FieldError(name, str(exc)) from None
+    return Decision(levels, retaliation, invest)
+
+
+def _only(fields: dict[str, Any], allowed: Any) -> None:
+    unknown = [str(k)[:MAX_TEXT] for k in fields if k not in allowed]
+    if unknown:
+        raise FieldError("", f"no field '{unknown[0]}' in this form")
+
+
+def _text(name: str, value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float) or len(str(value)) > MAX_TEXT:
+        raise FieldError(name, "expected a number")
+    return str(value)
+
+
+# --- words -------------------------------------------------------------------------------
+def describe(kind: str, move: Any) -> str:
+    """A move in a few words, for the seat's teammates and the dashboard."""
+    if kind == "offers":
+        return "; ".join(describe_offer(o) for o in move) or "no offer"
+    if kind == "answer":
+        return move.verdict + (f" with {describe_offer(move.counter)}" if move.counter else "")
+    parts = [f"{pid} {'defect' if v <= 0 else 'honour' if v >= 1 else f'at {v:g}'}" for pid, v in move.levels.items()]
+    parts += [f"surcharge on {p} {100 * v:g} points" for p, v in move.retaliation.items() if v > 0]
+    if move.invest > 0:
+        parts.append(f"invest {move.invest:.3g}")
+    return ", ".join(parts) or "no actions"
