@@ -119,7 +119,8 @@ class TruceModel(mesa.Model):
         self._retaliate(decisions)
         self.world.apply_levels(levels, t)
         seen = self._observe(levels)
-        pair_levels, pair_seen = self._pair_means(levels), self._pair_means(seen)
+        worth = {p.id: self._worth(p) for p in self.world.pledges if p.id in levels}
+        pair_levels, pair_seen = self._pair_means(levels, worth), self._pair_means(seen, worth)
         terms = self._terms(levels, pair_levels, decisions)
         pay = terms.total(self.world.weights)
         self.totals += pay
@@ -244,7 +245,7 @@ class TruceModel(mesa.Model):
             security=payoffs.security_loss(w.demand, w.supplier_controls(), w.china_share, sc.supply_stake),
             investment=invest, leverage=leverage)
 
-    def _pair_means(self, levels: dict[str, float]) -> dict[tuple[int, int], float]:
+    def _pair_means(self, levels: dict[str, float], worth: dict[str, float]) -> dict[tuple[int, int], float]:
         """(giver, receiver) -> the mean level of the giver's pledges in force, weighted by
         what each is worth to the receiver: a country judges a partner by the pledges that
         matter to it (equal weights when none has a value, as in the dilemma)."""
@@ -252,7 +253,7 @@ class TruceModel(mesa.Model):
         for p in self.world.pledges:
             level = levels.get(p.id)
             if level is not None:
-                groups.setdefault((p.giver, p.receiver), []).append((level, self._worth(p)))
+                groups.setdefault((p.giver, p.receiver), []).append((level, worth[p.id]))
         out = {}
         for pair, items in groups.items():
             total = sum(w for _, w in items)
