@@ -11,6 +11,7 @@ name: tiny_pd
 turns: {turns}
 turn_label: round
 negotiation: {{enabled: false}}
+world: {{initial_trust: 1.0}}
 countries:
   A:
     id: A

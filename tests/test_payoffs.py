@@ -33,27 +33,48 @@ def test_pledge_terms_give_value_to_receiver_and_cost_to_giver():
     assert out.tolist() == [-2.0, 10.0 - 2.0, 3.0]
 
 
-def test_tariff_war_at_the_nash_tariff_costs_the_ossa_share_of_trade():
-    tariffs = np.array([[0, 0.63], [0.63, 0]])
-    trade = np.array([[0, 100.0], [100.0, 0]])
-    loss = payoffs.trade_loss(tariffs, trade, war_loss=0.029, nash_tariff=0.63)
-    assert loss == pytest.approx([2.9, 2.9])
+def test_a_war_with_every_partner_at_the_nash_tariff_costs_the_ossa_share_of_gdp():
+    tariffs = np.array([[0, 0.63, 0.63], [0.63, 0, 0.63], [0.63, 0.63, 0]])
+    weight = np.array([[0, 0.5, 0.5], [0.25, 0, 0.75], [1.0, 0, 0]])
+    loss = payoffs.trade_loss(tariffs, weight, gdp=np.array([1000.0, 200.0, 50.0]), war_loss=0.029, nash_tariff=0.63)
+    assert loss == pytest.approx([29.0, 5.8, 1.45])
 
 
 def test_free_trade_costs_nothing_and_half_the_tariff_a_quarter():
-    trade = np.array([[0, 100.0], [100.0, 0]])
-    assert payoffs.trade_loss(np.zeros((2, 2)), trade, 0.029, 0.63).tolist() == [0, 0]
-    half = payoffs.trade_loss(np.full((2, 2), 0.315), trade, 0.029, 0.63)
+    weight = np.array([[0, 1.0], [1.0, 0]])
+    gdp = np.array([100.0, 100.0])
+    assert payoffs.trade_loss(np.zeros((2, 2)), weight, gdp, 0.029, 0.63).tolist() == [0, 0]
+    half = payoffs.trade_loss(np.full((2, 2), 0.315), weight, gdp, 0.029, 0.63)
     assert half == pytest.approx([2.9 / 4, 2.9 / 4])
+    assert payoffs.pair_trade_loss(0.315, 0.315, 1.0, 100.0, 0.029, 0.63) == pytest.approx(2.9 / 4)
 
 
-def test_security_loss_scales_with_demand_dependency_and_controls():
-    loss = payoffs.security_loss(np.array([0.4, 0.1]), np.array([1.0, 0.5]), china_share=0.7, stake=20)
-    assert loss == pytest.approx([20 * 0.4 * 0.7, 20 * 0.1 * 0.7 * 0.5])
+def test_supply_harm_scales_with_demand_dependency_and_controls():
+    harm = payoffs.supply_harm(np.array([0.4, 0.1]), np.array([1.0, 0.5]), dependency=0.7, stake=20)
+    assert harm == pytest.approx([20 * 0.4 * 0.7, 20 * 0.1 * 0.7 * 0.5])
 
 
-def test_leverage_falls_with_china_share():
-    assert payoffs.leverage_value(0.7, 5) > payoffs.leverage_value(0.6, 5)
+def test_leverage_is_a_share_of_the_harm_exercised_and_nothing_unused():
+    assert payoffs.leverage_gain(np.array([5.6, 0.7]), capture=0.2) == pytest.approx(0.2 * 6.3)
+    assert payoffs.leverage_gain(np.zeros(2), capture=0.2) == 0.0
+
+
+def test_a_tariff_cut_moves_its_incidence_share_of_the_tariff_on_the_trade_base():
+    assert payoffs.tariff_transfer(incidence=0.1, level=0.10, trade_base=36.6) == pytest.approx(0.366)
+
+
+@pytest.mark.parametrize("delta", [0.0, 0.3, 0.81, 0.95, 0.995])
+@pytest.mark.parametrize(("now", "slope", "floor"), [(0.91, 0.0033, 0.32), (0.5, 0.05, 0.32), (0.3, 0.01, 0.3),
+                                                       (0.9, 0.0, 0.2)])
+def test_dependency_path_equals_the_brute_force_discounted_mean(delta, now, slope, floor):
+    k = np.arange(1, 20000)
+    path = np.maximum(floor, now - slope * k)
+    brute = (1 - delta) / delta * np.sum(delta ** k * path) if delta > 0 else max(floor, now - slope)
+    assert payoffs.dependency_path(now, slope, floor, delta) == pytest.approx(brute, rel=1e-9, abs=1e-12)
+
+
+def test_a_stationary_world_keeps_todays_dependency():
+    assert payoffs.dependency_path(0.8, 0.0, 0.3, 0.9) == 0.8
 
 
 def test_terms_total_weighs_each_term():
@@ -72,8 +93,3 @@ def test_grim_threshold_and_gtft_forgiveness_match_the_textbook():
 def test_defection_pays_below_the_bagwell_staiger_bound(delta, pays):
     # gain T-R = 2, loss R-P = 2: defecting pays iff 2 > delta/(1-delta) * 2, i.e. delta < 0.5
     assert payoffs.defection_pays(gain=2, loss=2, patience=delta) is pays
-
-
-def test_relation_stakes_combine_pledges_and_game():
-    assert payoffs.relation_stakes(4.0, 1.5, None) == (2.5, 4.0, 0.0)
-    assert payoffs.relation_stakes(0.0, 0.0, (5, 3, 1, 0)) == (3, 5, 1)

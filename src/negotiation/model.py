@@ -6,7 +6,9 @@ payoffs, world update, truce status.
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import mesa
@@ -17,8 +19,30 @@ from negotiation.config.models import Scenario
 from negotiation.config.resolve import DEFAULT_SCENARIO, resolve, with_overrides
 from negotiation.negotiation import Bargaining, new_pledge_spec, proposals
 from negotiation.observation import Decision, Observation, Offer, Stakes
+from negotiation.stakes import Outlook, Relation, stakes
 from negotiation.strategies import Strategy, make_strategy
-from negotiation.world import PledgeState, World
+from negotiation.world import PledgeState, World, poisson_quantile
+
+# named random streams (SeedSequence spawn keys): a run that differs in one decision or one
+# parameter draws the same shocks, capacity arrivals and observation noise
+EVENTS, CAPACITY, NOISE, COUNTRY = 1, 2, 3, 4
+
+
+def _stream(seed: int, *key: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
+
+
+def _key(name: str) -> int:
+    return zlib.crc32(name.encode())
+
+
+def _seed_of(rng: Any, default: int) -> int:
+    """The integer root seed of a run from Mesa's ``rng`` argument (int-like, None or a Generator)."""
+    if rng is None:
+        return int(default)
+    if isinstance(rng, np.random.Generator):
+        return int(rng.integers(2**63))
+    return int(rng)
 
 
 class Country(mesa.Agent):
@@ -47,7 +71,8 @@ class TruceModel(mesa.Model):
             scenario = resolve(scenario, overrides or None)
         elif overrides:
             scenario = with_overrides(scenario, overrides)
-        super().__init__(rng=scenario.seed if rng is None else rng)
+        self.seed = _seed_of(rng, scenario.seed)
+        super().__init__(rng=self.seed)
         self.config = scenario
         self.world = World.from_scenario(scenario)
         self.ids = self.world.ids
@@ -57,7 +82,20 @@ class TruceModel(mesa.Model):
         n = len(self.ids)
         self.turn = 0
         self.running = True
+        self.event_rng = _stream(self.seed, EVENTS)
+        self.capacity_rng = _stream(self.seed, CAPACITY)
+        self.streams = {c.cid: _stream(self.seed, COUNTRY, _key(c.cid)) for c in self.countries}
+        self._noise: dict[str, np.random.Generator] = {}
+        # the truce: the first breach (kept as ``broken`` for readers of one incident), every
+        # breach, the open one, recoveries, and the collapse
         self.broken: truce.Break | None = None
+        self.breaches: list[truce.Break] = []
+        self.open_breach: truce.Break | None = None
+        self.recoveries = 0
+        self.collapse: truce.Collapse | None = None
+        self._spell: list[truce.Break] = []
+        self.mutual_turns = 0
+        self.major_turns = [0, 0]  # honoured, in force
         self.status = truce.HOLDS
         # per directed pair (i, j): i's mean level towards j, and what j saw of it, per turn
         self.actual: dict[tuple[int, int], list[float | None]] = {}
@@ -73,6 +111,7 @@ class TruceModel(mesa.Model):
         self._game_partners = [{b if a == i else a for a, b, _ in self._games if i in (a, b)} for i in range(n)]
         self._invest_budget = np.array([c.preferences.invest_share * c.resources.investment_budget / 12
                                         for c in scenario.countries.values()])
+        self._parties = {(p.giver, p.receiver) for p in self.world.pledges if p.spec.major}
         self.collect = collect
         # observations are cached per turn until an agreement or an event changes the state
         self.changes = 0
@@ -110,15 +149,15 @@ class TruceModel(mesa.Model):
     def decisions(self) -> list[Decision]:
         """Unrenewed pledges lapse, then every country decides its moves for this turn."""
         self._lapses(self.turn)
-        return [c.strategy.decide(self.observe(c.index), self.rng) for c in self.countries]
+        return [c.strategy.decide(self.observe(c.index), self.streams[c.cid]) for c in self.countries]
 
     def close_turn(self, decisions: list[Decision]) -> None:
         """Apply the decisions (one per country, in order): observation, payoffs, world, truce."""
         t = self.turn
         levels = self._levels(decisions, t)
         self._retaliate(decisions)
-        self.world.apply_levels(levels, t)
-        seen = self._observe(levels)
+        self.world.apply_levels(levels)
+        seen = self._observe(levels, t)
         worth = {p.id: self._worth(p) for p in self.world.pledges if p.id in levels}
         pair_levels, pair_seen = self._pair_means(levels, worth), self._pair_means(seen, worth)
         terms = self._terms(levels, pair_levels, decisions)
@@ -127,7 +166,7 @@ class TruceModel(mesa.Model):
         for c in self.countries:
             c.payoff, c.total = float(pay[c.index]), float(self.totals[c.index])
         self._update_world(decisions, pair_levels, pair_seen, t)
-        self._truce(levels, seen, t)
+        self._truce(levels, seen, pair_levels, decisions, t)
         self._record(t, pay, terms, levels)
         if self.collect:
             self.datacollector.collect(self)
@@ -141,9 +180,14 @@ class TruceModel(mesa.Model):
 
     # --- events --------------------------------------------------------------------
     def _events(self, t: int) -> None:
+        shocks = self.config.world.channels.shocks
         for event in self.config.events:
-            # a random shock draws every turn, so the stream of draws does not depend on the outcome
-            fires = event.turn == t if event.turn is not None else bool(self.rng.random() < event.probability)
+            # a random shock draws every turn, whatever happens and whether or not shocks are
+            # switched on, so the stream of draws depends on nothing else
+            if event.turn is not None:
+                fires = event.turn == t
+            else:
+                fires = bool(self.event_rng.random() < event.probability) and shocks
             if fires:
                 self._fire(event, t)
 
@@ -154,11 +198,19 @@ class TruceModel(mesa.Model):
         elif event.kind == "set_tariff":
             w.base_tariffs[self.index[event.country], self.index[event.target]] = max(0.0, event.value)
         elif event.kind == "suspend_pledge":
+            # a suspension lasts its duration, a drawn one, or one turn, after which the giver
+            # decides again whether to honour (it may lift the suspension at once)
+            turns = event.duration or 1
+            if event.mean_duration is not None:
+                turns = int(self.event_rng.geometric(1.0 / event.mean_duration))
             for p in w.pledges:
                 if p.id == event.pledge:
-                    p.suspended = True
+                    p.suspended_until = max(p.suspended_until, t + turns)
         elif event.kind == "capacity_shock":
-            w.allied_share = float(np.clip(w.allied_share + event.value, 0.0, w.allied_cap))
+            cap = self.config.world.allied_cap
+            w.allied_share = float(np.clip(w.allied_share + event.value, 0.0, cap))
+        elif event.kind == "withdraw" and self.collapse is None:
+            self._collapse(truce.Collapse(t, event.country, "withdrawal"))
         self.changes += 1
         self.log.append({"turn": t, "kind": "event", "event": event.kind, "text": event.text})
 
@@ -181,18 +233,20 @@ class TruceModel(mesa.Model):
         for p in lapsed:
             self.log.append({"turn": t, "kind": "lapse", "pledge": p.id})
         major = [p for p in lapsed if p.spec.major]
-        if major and self.broken is None:
+        if major and self.collapse is None:
             talks = [(e["offer"].proposer, e["offer"].receiver,
                       {c.pledge for c in e["offer"].give + e["offer"].ask if c.kind == "renew"}, e["verdict"])
                      for e in self.log if e["kind"] == "offer" and e["turn"] == t]
             p = major[0]
-            self.broken = truce.Break(t, truce.lapse_blame(p.id, self.ids[p.giver], talks), p.id, "lapsed")
+            who = truce.lapse_blame(p.id, self.ids[p.giver], talks)
+            self._breach(truce.Break(t, who, p.id, "lapsed"))
+            self._collapse(truce.Collapse(t, who, "lapsed", p.id))
 
     def _levels(self, decisions: list[Decision], t: int) -> dict[str, float]:
         levels: dict[str, float] = {}
         for p in self.active_pledges(t):
             level = decisions[p.giver].levels.get(p.id, 1.0)
-            levels[p.id] = 0.0 if p.suspended else min(1.0, max(0.0, float(level)))
+            levels[p.id] = 0.0 if p.suspended(t) else min(1.0, max(0.0, float(level)))
         return levels
 
     def _retaliate(self, decisions: list[Decision]) -> None:
@@ -205,12 +259,19 @@ class TruceModel(mesa.Model):
                                      "target": partner, "level": level})
                 self.world.retaliation[i, j] = level
 
-    def _observe(self, levels: dict[str, float]) -> dict[str, float]:
+    def _observe(self, levels: dict[str, float], t: int) -> dict[str, float]:
         seen = {}
-        scale = self.config.world.noise_scale
+        scale = self.config.world.noise_scale if self.config.world.channels.noise else 0.0
         for p in self.world.pledges:
+            # each pledge has its own noise stream, drawn once a turn whether or not it is in
+            # force, so what one pledge's receiver sees never shifts another's draws
+            rng = self._noise.get(p.id)
+            if rng is None:
+                rng = self._noise[p.id] = _stream(self.seed, NOISE, _key(p.id))
+                rng.random(t)  # a pledge made later starts where it would have been at turn 0
+            draw = rng.random()
             level = levels.get(p.id)
-            if level is not None and p.spec.noise > 0 and self.rng.random() < min(1.0, p.spec.noise * scale):
+            if level is not None and p.spec.noise > 0 and draw < min(1.0, p.spec.noise * scale):
                 seen[p.id] = 1.0 - level
             elif level is not None:
                 seen[p.id] = level
@@ -224,10 +285,13 @@ class TruceModel(mesa.Model):
         w, sc = self.world, self.config.world
         n = len(self.ids)
         active = [p for p in w.pledges if p.id in levels]
+        # export-control pledges act through the controls (security and leverage terms), so
+        # their own worth here is zero: nothing is counted twice
+        worth = [self._pledge_worth(p) if p.spec.instrument != "export_control" else (0.0, 0.0) for p in active]
         pledge_part = payoffs.pledge_terms(
             n, np.array([p.giver for p in active], dtype=int), np.array([p.receiver for p in active], dtype=int),
-            np.array([levels[p.id] for p in active]), np.array([p.spec.cost for p in active]),
-            np.array([p.spec.value for p in active]))
+            np.array([levels[p.id] for p in active]), np.array([c for _, c in worth]),
+            np.array([v for v, _ in worth]))
         games = np.zeros(n)
         for a, b, (T, R, P, S) in self._games:
             la, lb = pair_levels.get((a, b)), pair_levels.get((b, a))
@@ -236,14 +300,35 @@ class TruceModel(mesa.Model):
                 games[a] += ua
                 games[b] += ub
         invest = np.array([d.invest for d in decisions])
+        harm = np.zeros(n)
+        if sc.channels.security:
+            harm = payoffs.supply_harm(w.demand, w.supplier_controls(), w.china_share, sc.supply_stake)
         leverage = np.zeros(n)
         if w.supplier is not None:
-            leverage[w.supplier] = payoffs.leverage_value(w.china_share, sc.leverage_stake)
-        return payoffs.Terms(
-            pledges=pledge_part, games=games,
-            trade=payoffs.trade_loss(w.tariffs, w.trade, sc.tariff_war_loss, sc.nash_tariff),
-            security=payoffs.security_loss(w.demand, w.supplier_controls(), w.china_share, sc.supply_stake),
-            investment=invest, leverage=leverage)
+            leverage[w.supplier] = payoffs.leverage_gain(harm, sc.leverage_capture)
+        trade = np.zeros(n)
+        if sc.channels.trade:
+            trade = payoffs.trade_loss(w.tariffs, w.trade_weight, w.gdp, sc.tariff_war_loss, sc.nash_tariff)
+        return payoffs.Terms(pledges=pledge_part, games=games, trade=trade, security=harm,
+                             investment=invest, leverage=leverage)
+
+    def _pledge_worth(self, p: PledgeState) -> tuple[float, float]:
+        """(value to the receiver, cost to the giver) of a pledge honoured in full for a turn,
+        from the payoff rules: a tariff cut moves its incidence x level x trade base from the
+        giver to the receiver; an export-control pledge lifts the supply harm of its level for
+        the receiver and gives up the leverage that harm would have bought the giver; other
+        pledges have the worth their profile states."""
+        s = p.spec
+        if s.instrument == "tariff":
+            moved = payoffs.tariff_transfer(s.incidence, s.level, s.trade_base)
+            return moved, moved
+        if s.instrument == "export_control":
+            w, sc = self.world, self.config.world
+            if p.giver != w.supplier or not sc.channels.security:
+                return 0.0, 0.0
+            harm = sc.supply_stake * w.demand[p.receiver] * w.china_share * s.level
+            return w.weights[p.receiver, 2] * harm, w.weights[p.giver, 4] * sc.leverage_capture * harm
+        return s.value, s.cost
 
     def _pair_means(self, levels: dict[str, float], worth: dict[str, float]) -> dict[tuple[int, int], float]:
         """(giver, receiver) -> the mean level of the giver's pledges in force, weighted by
@@ -262,14 +347,8 @@ class TruceModel(mesa.Model):
         return out
 
     def _worth(self, p: PledgeState) -> float:
-        """Per-turn worth of a pledge to its receiver: its value, plus the supply security an
-        export-control pledge buys (the payoff's security term; C1 is mostly that)."""
-        worth = p.spec.value
-        if p.spec.instrument == "export_control" and p.giver == self.world.supplier:
-            w = self.world
-            worth += (w.weights[p.receiver, 2] * self.config.world.supply_stake * w.demand[p.receiver]
-                      * w.china_share * p.spec.level)
-        return worth
+        """Per-turn worth of a pledge to its receiver (see :meth:`_pledge_worth`)."""
+        return self._pledge_worth(p)[0]
 
     # --- world update ------------------------------------------------------------------
     def _update_world(self, decisions: list[Decision], mine: dict[tuple[int, int], float],
@@ -281,7 +360,10 @@ class TruceModel(mesa.Model):
             level = self.pledge_levels[p.id][-1]
             if p.spec.instrument == "investment" and level is not None:
                 w.invest(level * p.spec.level / 12, t, sc.lead_time, sc.capacity_per_bn)
-        w.grow(t + 1)
+        # allied projects arrive at random around the expected growth, faster while controls
+        # bite (P5); one uniform draw a turn whatever the rate (common random numbers)
+        rate = self._growth(w.pressure()) / sc.project_size
+        w.grow(t + 1, poisson_quantile(float(self.capacity_rng.random()), rate), sc.project_size, sc.allied_cap)
         _append_turn(self.actual, mine, t)
         # self.seen is keyed by (observer, observed): the receiver's view of the giver
         _append_turn(self.seen, {(r, g): level for (g, r), level in seen.items()}, t)
@@ -289,27 +371,67 @@ class TruceModel(mesa.Model):
             # trust moves towards what the receiver saw of the giver's pledges this turn
             w.trust[receiver, giver] += sc.trust_rate * (level - w.trust[receiver, giver])
 
+    def _growth(self, pressure: float) -> float:
+        """Expected allied growth a turn under a control pressure (0..1)."""
+        sc = self.config.world
+        response = sc.response_growth * pressure if sc.channels.investment_response else 0.0
+        return sc.allied_growth + response
+
     # --- truce ---------------------------------------------------------------------
-    def _truce(self, levels: dict[str, float], seen: dict[str, float], t: int) -> None:
+    def _truce(self, levels: dict[str, float], seen: dict[str, float], pair_levels: dict[tuple[int, int], float],
+               decisions: list[Decision], t: int) -> None:
         thr = self.config.world.honour_threshold
         major = [p for p in self.world.pledges if p.spec.major and p.id in levels]
-        if self.broken is None:
-            hit = truce.first_defection(((self.ids[p.giver], p.id, levels[p.id]) for p in major), thr)
-            if hit:
-                country, pledge_id = hit
-                p = next(p for p in major if p.id == pledge_id)
-                if p.suspended:
-                    cause = "event"
-                else:
-                    # only what the defector had seen before it moved this turn
-                    misread = truce.was_misread(self.seen.get((p.giver, p.receiver), [])[:t],
-                                                self.actual.get((p.receiver, p.giver), [])[:t], thr)
-                    cause = "misread" if misread else "real"
-                self.broken = truce.Break(t, country, pledge_id, cause)
+        self.major_turns[0] += sum(1 for p in major if levels[p.id] >= thr)
+        self.major_turns[1] += len(major)
+        hit = truce.first_defection(((self.ids[p.giver], p.id, levels[p.id]) for p in major), thr)
+        if hit and self.open_breach is None:
+            country, pledge_id = hit
+            p = next(p for p in major if p.id == pledge_id)
+            if p.suspended(t):
+                cause = "event"
+            else:
+                # only what the defector had seen before it moved this turn
+                misread = truce.was_misread(self.seen.get((p.giver, p.receiver), [])[:t],
+                                            self.actual.get((p.receiver, p.giver), [])[:t], thr)
+                cause = "misread" if misread else "real"
+            self._breach(truce.Break(t, country, pledge_id, cause))
+        elif not hit and self.open_breach is not None and self.collapse is None:
+            self.open_breach = None
+            self.recoveries += 1
+            self.log.append({"turn": t, "kind": "recovery"})
+        for i, decision in enumerate(decisions):
+            if decision.withdraw and self.collapse is None:
+                self._collapse(truce.Collapse(t, self.ids[i], "withdrawal"))
+        if truce.mutual_defection(pair_levels, self._parties, thr):
+            self.mutual_turns += 1
+            if self.open_breach is not None:
+                self._spell.append(self.open_breach)
+            if len(self._spell) >= self.config.world.collapse_after and self.collapse is None:
+                self._collapse(truce.Collapse(t, self._spell[0].country, "mutual_defection", self._spell[0].pledge))
+        else:
+            self._spell = []
         parties = {(p.giver, p.receiver) for p in major}
         retaliating = any(self.world.retaliation[a, b] > 0 for a, b in parties)
-        self.status = truce.status((levels[p.id] for p in major), (seen.get(p.id) for p in major),
-                                   retaliating, self.broken is not None, thr)
+        self.status = truce.status((levels[p.id] for p in major), (seen.get(p.id) for p in major), retaliating,
+                                   self.open_breach is not None, self.collapse is not None, thr)
+
+    def _breach(self, breach: truce.Break) -> None:
+        self.breaches.append(breach)
+        self.open_breach = breach
+        if self.broken is None:
+            self.broken = breach
+        self.log.append({"turn": breach.turn, "kind": "breach", "breach": breach})
+
+    def _collapse(self, collapse: truce.Collapse) -> None:
+        self.collapse = collapse
+        self.log.append({"turn": collapse.turn, "kind": "collapse", "collapse": collapse})
+
+    @property
+    def cooperation_rate(self) -> float:
+        """Share of major-pledge turns honoured so far (1 when none was in force)."""
+        honoured, total = self.major_turns
+        return honoured / total if total else 1.0
 
     def _record(self, t: int, pay: np.ndarray, terms: payoffs.Terms, levels: dict[str, float]) -> None:
         w = self.world
@@ -342,49 +464,100 @@ class TruceModel(mesa.Model):
     def _observation(self, i: int) -> Observation:
         w, sc, t = self.world, self.config, self.turn
         me, ids, index = self.ids[i], self.ids, self.index
-        views = tuple(p.view(ids) for p in w.pledges
-                      if (p.giver == i or p.receiver == i) and p.start <= t <= p.end)
-        value_in: dict[int, float] = {}
-        cost_out: dict[int, float] = {}
-        for v in views:
-            if v.end > t:  # a pledge up for renewal this turn is not part of the relation's stakes
-                if v.receiver == me:
-                    value_in[index[v.giver]] = value_in.get(index[v.giver], 0.0) + v.value
-                else:
-                    cost_out[index[v.receiver]] = cost_out.get(index[v.receiver], 0.0) + v.cost
-        others = {index[v.receiver if v.giver == me else v.giver] for v in views} | self._game_partners[i]
+        shown = [p for p in w.pledges if (p.giver == i or p.receiver == i) and p.start <= t <= p.end]
+        views = tuple(p.view(ids, *self._pledge_worth(p)) for p in shown)
+        others = {p.receiver if p.giver == i else p.giver for p in shown} | self._game_partners[i]
         js = sorted(others)
         partners = tuple(ids[j] for j in js)
         retaliation = w.retaliation.tolist()
         trust = w.trust[i].tolist()
-        stakes = {ids[j]: Stakes(*payoffs.relation_stakes(value_in.get(j, 0.0), cost_out.get(j, 0.0),
-                                                          self._game_table.get((i, j))))
-                  for j in js}
         country = sc.countries[me]
+        ahead = int(getattr(self.countries[i].strategy, "lookahead", 0))
+        stakes_of = {ids[j]: self._stakes(i, j, trust[j], ahead) for j in js}
         return Observation(
             me=me, turn=t, turns=sc.turns, patience=country.preferences.patience,
             threshold=sc.world.honour_threshold, partners=partners,
-            seen={ids[j]: self.seen[(i, j)] for j in js if (i, j) in self.seen},
-            mine={ids[j]: self.actual[(i, j)] for j in js if (i, j) in self.actual},
-            trust={ids[j]: trust[j] for j in js},
-            pledges=views, stakes=stakes,
-            dependency={ids[j]: w.china_share for j in js if w.demand[j] > 0} if w.supplier == i else {},
-            retaliation={ids[j]: retaliation[i][j] for j in js},
+            seen=MappingProxyType({ids[j]: tuple(self.seen[(i, j)]) for j in js if (i, j) in self.seen}),
+            mine=MappingProxyType({ids[j]: tuple(self.actual[(i, j)]) for j in js if (i, j) in self.actual}),
+            trust=MappingProxyType({ids[j]: trust[j] for j in js}),
+            pledges=views, stakes=MappingProxyType(stakes_of),
+            dependency=MappingProxyType({ids[j]: w.china_share for j in js if w.demand[j] > 0}
+                                        if w.supplier == i else {}),
+            retaliation=MappingProxyType({ids[j]: retaliation[i][j] for j in js}),
             retaliation_step=country.preferences.retaliation,
-            deescalation_gain={ids[j]: self._deescalation_gain(i, j, retaliation) for j in js},
-            china_share=w.china_share, allied_growth=w.allied_growth,
+            deescalation_gain=MappingProxyType({ids[j]: self._deescalation_gain(i, j, retaliation) for j in js}),
+            china_share=w.china_share, allied_growth=self._growth(w.pressure()),
             renewal_term=sc.negotiation.renewal_term, renewal_window=sc.negotiation.renewal_window,
             min_trust=sc.negotiation.min_trust, invest_budget=float(self._invest_budget[i]))
+
+    def relation(self, i: int, j: int) -> Relation:
+        """Country i's side of its relation with j, per turn, from the payoff rules (pledges
+        up for renewal this turn are not counted: they end now unless renewed)."""
+        w, sc, t = self.world, self.config.world, self.turn
+        value_in = cost_out = cut_mine = cut_theirs = lifted_for_me = lifted_by_me = 0.0
+        for p in w.pledges:
+            if not (p.start <= t < p.end) or {p.giver, p.receiver} != {i, j}:
+                continue
+            value, cost = self._pledge_worth(p)
+            kind, level = p.spec.instrument, p.spec.level
+            if p.giver == i:
+                cost_out += cost if kind != "export_control" else 0.0
+                cut_mine += level if kind == "tariff" else 0.0
+                lifted_by_me += level if kind == "export_control" else 0.0
+            else:
+                value_in += value if kind != "export_control" else 0.0
+                cut_theirs += level if kind == "tariff" else 0.0
+                lifted_for_me += level if kind == "export_control" else 0.0
+        prefs_i, prefs_j = self.config.countries[self.ids[i]].preferences, self.config.countries[self.ids[j]].preferences
+        wt = w.weights[i]
+        trade_scale = 0.0
+        if sc.channels.trade:
+            trade_scale = wt[1] * w.gdp[i] * w.trade_weight[i, j] * sc.tariff_war_loss / sc.nash_tariff ** 2
+        harm = lever = 0.0
+        if sc.channels.security and w.supplier == j:
+            harm = wt[2] * sc.supply_stake * w.demand[i]
+        if sc.channels.security and w.supplier == i:
+            lever = wt[4] * sc.leverage_capture * sc.supply_stake * w.demand[j]
+        game = self._game_table.get((i, j))
+        return Relation(
+            value_in=wt[0] * value_in, cost_out=wt[0] * cost_out,
+            tariff_mine=max(0.0, w.base_tariffs[i, j] + w.retaliation[i, j] - cut_mine),
+            tariff_theirs=max(0.0, w.base_tariffs[j, i] + w.retaliation[j, i] - cut_theirs),
+            cut_mine=cut_mine, cut_theirs=cut_theirs, step_mine=prefs_i.retaliation, step_theirs=prefs_j.retaliation,
+            trade_scale=trade_scale, harm=harm, control_on_me=max(0.0, w.base_controls[j, i] - lifted_for_me),
+            lifted_for_me=lifted_for_me, lever=lever, control_mine=max(0.0, w.base_controls[i, j] - lifted_by_me),
+            lifted_by_me=lifted_by_me, game=game, game_weight=wt[0])
+
+    def _stakes(self, i: int, j: int, trust: float, ahead: int = 0) -> Stakes:
+        """i's stakes in its relation with j: payoffs now and along the paths it expects."""
+        w, sc = self.world, self.config.world
+        rel = self.relation(i, j)
+        calm = w.pressure()
+        war = calm
+        importer = i if w.supplier == j else j if w.supplier == i else None
+        if importer is not None:
+            # in a punishment the importer of the pair faces the controls the pledges lifted
+            lifted = rel.lifted_for_me if importer == i else rel.lifted_by_me
+            total = w.demand.sum() - w.demand[w.supplier]
+            war = min(1.0, calm + (w.demand[importer] * lifted / total if total > 0 else 0.0))
+        moving = w.frozen_dependency is None
+        outlook = Outlook(now=w.china_share, floor=w.dependency_floor(sc.allied_cap),
+                          slope_calm=self._growth(calm) if moving else 0.0,
+                          slope_war=self._growth(war) if moving else 0.0)
+        patience = self.config.countries[self.ids[i]].preferences.patience
+        return stakes(rel, outlook, patience * trust, ahead)
 
     def _deescalation_gain(self, i: int, j: int, retaliation: list[list[float]]) -> float:
         """What i's trade welfare gains per turn if both sides lift their retaliation tariffs."""
         if retaliation[i][j] == 0.0 and retaliation[j][i] == 0.0:
             return 0.0
         w, sc = self.world, self.config.world
-        t_ij, t_ji, trade = float(w.tariffs[i, j]), float(w.tariffs[j, i]), float(w.trade[i, j])
-        now = payoffs.pair_trade_loss(t_ij, t_ji, trade, sc.tariff_war_loss, sc.nash_tariff)
-        calm = payoffs.pair_trade_loss(t_ij - retaliation[i][j], t_ji - retaliation[j][i], trade,
-                                       sc.tariff_war_loss, sc.nash_tariff)
+        if not sc.channels.trade:
+            return 0.0
+        t_ij, t_ji = float(w.tariffs[i, j]), float(w.tariffs[j, i])
+        args = (float(w.trade_weight[i, j]), float(w.gdp[i]), sc.tariff_war_loss, sc.nash_tariff)
+        now = payoffs.pair_trade_loss(t_ij, t_ji, *args)
+        calm = payoffs.pair_trade_loss(t_ij - retaliation[i][j], t_ji - retaliation[j][i], *args)
         return now - calm
 
 

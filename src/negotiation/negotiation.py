@@ -111,7 +111,7 @@ def _distinct(offers: list[Offer]) -> list[Offer]:
 def proposals(model: TruceModel) -> tuple[dict[str, Observation], dict[str, list[Offer]]]:
     """Every country's view at the opening of the talks, and the offers each proposes."""
     views = {c.cid: model.observe(c.index) for c in model.countries}
-    return views, {c.cid: c.strategy.propose(views[c.cid], model.rng) for c in model.countries}
+    return views, {c.cid: c.strategy.propose(views[c.cid], model.streams[c.cid]) for c in model.countries}
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ class Question:
 class Bargaining:
     """The bounded rounds of offers of one turn, as a process that can stop for a person.
 
-    Offers are answered one by one in order, as in :func:`negotiate`; when the receiver is
+    Offers are answered one by one in order; when the receiver is
     in ``seated`` (played by a person), :meth:`next` returns a :class:`Question` and waits for
     :meth:`answer`. The seat's strategy is asked first all the same, so the random stream,
     and with it every other move, is the same whatever the person answers.
@@ -162,7 +162,7 @@ class Bargaining:
                     self.position += 1
                     continue
                 receiver = self.by_id[offer.receiver].strategy
-                response = receiver.respond(offer, self.views[offer.receiver], self.model.rng)
+                response = receiver.respond(offer, self.views[offer.receiver], self.model.streams[offer.receiver])
                 if offer.receiver in self.seated:
                     self.waiting = Question(offer, self.round, response, self.round + 1 < rounds)
                     return self.waiting
@@ -186,9 +186,3 @@ class Bargaining:
               and self.round + 1 < self.model.config.negotiation.rounds):
             self.counters.append(response.counter)
         self.position += 1
-
-
-def negotiate(model: TruceModel, t: int) -> None:
-    """Run the bounded rounds of offers for turn t with every country's strategy answering."""
-    views, offered = proposals(model)
-    Bargaining(model, t, views, [o for c in model.countries for o in offered[c.cid]]).next()

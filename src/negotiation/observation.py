@@ -6,6 +6,7 @@ they keep no state of their own, so a game can be saved and resumed at any turn.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
@@ -28,15 +29,25 @@ class PledgeView:
 
 @dataclass(frozen=True)
 class Stakes:
-    """Per-turn payoff of a bilateral relation for the observer, from its pledges and games.
+    """Per-turn payoffs of a bilateral relation for the observer, from the payoff rules.
 
-    ``reward``: both honour; ``temptation``: the observer defects alone;
-    ``punishment``: both defect.
+    Today: ``reward`` (both honour), ``temptation`` (the observer defects alone), ``sucker``
+    (the partner defects alone), ``punishment`` (both defect and retaliate). The future, as
+    the observer expects the world to evolve, discounted at ``continuation`` (its patience x
+    its trust in the partner) and expressed per turn: ``future_reward`` on the cooperative
+    path, ``future_punishment`` on the punishment path. In a stationary world they equal
+    today's. ``schedule``: for strategies that time their move, the discounted net value of
+    defecting k = 0, 1, ... turns from now (empty unless asked for).
     """
 
     reward: float
     temptation: float
     punishment: float
+    sucker: float | None = None
+    future_reward: float | None = None
+    future_punishment: float | None = None
+    continuation: float | None = None
+    schedule: tuple[float, ...] = ()
 
     @property
     def gain(self) -> float:
@@ -45,27 +56,37 @@ class Stakes:
 
     @property
     def loss(self) -> float:
-        """Per-turn loss once the other side punishes."""
-        return self.reward - self.punishment
+        """Per-turn loss, from the next turn on, once the other side punishes."""
+        reward = self.reward if self.future_reward is None else self.future_reward
+        punishment = self.punishment if self.future_punishment is None else self.future_punishment
+        return reward - punishment
+
+    def table(self) -> tuple[float, float, float, float]:
+        """Today's (T, R, P, S) of the relation."""
+        return (self.temptation, self.reward, self.punishment,
+                self.punishment if self.sucker is None else self.sucker)
 
 
 @dataclass(frozen=True)
 class Observation:
+    """An immutable snapshot of what one country may see (the model hands out read-only
+    mappings of tuples, so a strategy cannot change the engine's history)."""
+
     me: str
     turn: int
     turns: int
     patience: float
     threshold: float
     partners: tuple[str, ...]
-    seen: dict[str, tuple[float | None, ...]]
-    mine: dict[str, tuple[float | None, ...]]
-    trust: dict[str, float]
+    seen: Mapping[str, tuple[float | None, ...]]
+    mine: Mapping[str, tuple[float | None, ...]]
+    trust: Mapping[str, float]
     pledges: tuple[PledgeView, ...]
-    stakes: dict[str, Stakes]
-    dependency: dict[str, float]
-    retaliation: dict[str, float]
+    stakes: Mapping[str, Stakes]
+    dependency: Mapping[str, float]
+    retaliation: Mapping[str, float]
     retaliation_step: float
-    deescalation_gain: dict[str, float]
+    deescalation_gain: Mapping[str, float]
     china_share: float
     allied_growth: float
     renewal_term: int
@@ -126,3 +147,4 @@ class Decision:
     levels: dict[str, float] = field(default_factory=dict)
     retaliation: dict[str, float] = field(default_factory=dict)
     invest: float = 0.0
+    withdraw: bool = False

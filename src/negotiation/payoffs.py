@@ -31,29 +31,69 @@ def game_payoff(a: float, b: float, T: float, R: float, P: float, S: float) -> t
     return ua, ub
 
 
-def trade_loss(tariffs: np.ndarray, trade: np.ndarray, war_loss: float, nash_tariff: float) -> np.ndarray:
-    """Welfare each country loses to tariffs, per turn.
+def trade_loss(tariffs: np.ndarray, weight: np.ndarray, gdp: np.ndarray, war_loss: float,
+               nash_tariff: float) -> np.ndarray:
+    """Welfare each country loses to tariffs per turn, in USD bn (the deadweight loss).
 
-    ``tariffs[i, j]`` is i's tariff on goods from j; ``trade[i, j]`` the bilateral trade
-    at stake for i (USD bn per turn). The loss is quadratic in the pair's mean tariff
-    (a Harberger triangle), scaled so that both sides at the Nash tariff lose
-    ``war_loss`` of that trade (Ossa 2014: ~63 % tariffs, ~2.9 % welfare; P11).
+    ``tariffs[i, j]`` is i's tariff on goods from j; ``weight[i, j]`` is j's share of i's
+    trade; ``gdp[i]`` is i's GDP per turn. The loss is quadratic in the pair's mean tariff (a
+    Harberger triangle), scaled so that a war with every partner at the Nash tariff costs
+    ``war_loss`` of GDP (Ossa 2014: ~63 % tariffs, ~2.9 % of welfare; P11). The transfer of
+    a tariff between the two sides (its incidence) is in the tariff pledges' terms, not here.
     """
     mean = (tariffs + tariffs.T) / 2.0
-    return (trade * war_loss * (mean / nash_tariff) ** 2).sum(axis=1)
+    return (gdp[:, None] * weight * war_loss * (mean / nash_tariff) ** 2).sum(axis=1)
 
 
-def security_loss(demand: np.ndarray, controls: np.ndarray, china_share: float, stake: float) -> np.ndarray:
-    """Cost of supply insecurity: demand x dependency on controlled supply x control level.
+def pair_trade_loss(t_ij: float, t_ji: float, weight_ij: float, gdp_i: float, war_loss: float,
+                    nash_tariff: float) -> float:
+    """:func:`trade_loss` for one pair of countries, from one side."""
+    return gdp_i * weight_ij * war_loss * ((t_ij + t_ji) / 2.0 / nash_tariff) ** 2
 
-    ``controls[i]`` is the export-control level the supplier applies to country i.
+
+def supply_harm(demand: np.ndarray, controls: np.ndarray, dependency: float, stake: float) -> np.ndarray:
+    """What export controls cost each importer per turn: stake x its demand share x its
+    dependency on the controlling supplier x the control level it faces.
+
+    ``stake`` is the loss (USD bn a month) of a country with all world demand under full
+    controls on all supply; ``controls[i]`` is the level the supplier applies to i.
     """
-    return stake * demand * china_share * controls
+    return stake * demand * dependency * controls
 
 
-def leverage_value(china_share: float, stake: float) -> float:
-    """What the supplier's hold on processing is worth to it; falls as allied capacity grows."""
-    return stake * china_share
+def leverage_gain(harm: np.ndarray, capture: float) -> float:
+    """What the supplier extracts by using its card: ``capture`` of the harm it imposes
+    (concessions, rents of its own processors). Zero when it does not use it."""
+    return capture * float(harm.sum())
+
+
+def tariff_transfer(incidence: float, level: float, trade_base: float) -> float:
+    """Per-turn worth of a tariff cut of ``level`` (a fraction) on ``trade_base`` of imports
+    (USD bn a month) when the exporter bears ``incidence`` of the tariff: what the exporter
+    gains and, as lost terms of trade, what the importer gives up."""
+    return incidence * level * trade_base
+
+
+def dependency_path(now: float, slope: float, floor: float, continuation: float) -> float:
+    """The dependency a forward-looking country expects, averaged over the future with its
+    discount weights: ``(1-d)/d * sum_{k>=1} d^k max(floor, now - slope*k)``, in closed form.
+
+    Payoffs are linear in dependency, so the discounted payoff of a path equals the payoff
+    at this one number; a stationary world (``slope`` 0) gives ``now``.
+    """
+    d = continuation
+    if d <= 0.0:
+        return max(floor, now - slope)
+    if slope <= 0.0 or now <= floor:
+        return max(floor, now)
+    m = int(np.floor((now - floor) / slope))  # turns 1..m are above the floor
+    if d >= 1.0:
+        return floor
+    dm = d ** m
+    first = d * (1 - dm) / (1 - d)
+    weighted = d * (1 - (m + 1) * dm + m * dm * d) / (1 - d) ** 2
+    total = now * first - slope * weighted + floor * dm * d / (1 - d)
+    return (1 - d) / d * total
 
 
 @dataclass(frozen=True)
@@ -93,19 +133,3 @@ def grim_threshold(T: float, R: float, P: float) -> float:
 def gtft_forgiveness(T: float, R: float, P: float, S: float) -> float:
     """Generous tit-for-tat's forgiveness min{1-(T-R)/(R-S), (R-P)/(T-P)} (Nowak & Sigmund, P13)."""
     return min(1 - (T - R) / (R - S), (R - P) / (T - P))
-
-
-def relation_stakes(value_in: float, cost_out: float, game: tuple[float, float, float, float] | None
-                    ) -> tuple[float, float, float]:
-    """(reward, temptation, punishment) per turn of a bilateral relation for one side.
-
-    ``value_in``: the partner's pledges to it, honoured; ``cost_out``: its own pledges to the
-    partner; ``game``: the (T, R, P, S) table between them, if any.
-    """
-    T, R, P, _ = game if game else (0.0, 0.0, 0.0, 0.0)
-    return value_in - cost_out + R, value_in + T, P
-
-
-def pair_trade_loss(t_ij: float, t_ji: float, trade_ij: float, war_loss: float, nash_tariff: float) -> float:
-    """:func:`trade_loss` for one pair of countries, from one side."""
-    return trade_ij * war_loss * ((t_ij + t_ji) / 2.0 / nash_tariff) ** 2

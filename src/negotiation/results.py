@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from negotiation.config.models import Scenario
-from negotiation.truce import Break
+from negotiation.truce import Break, Collapse
 
 if TYPE_CHECKING:
     from negotiation.model import TruceModel
@@ -36,15 +36,22 @@ class RunResult:
     broken: Break | None
     totals: dict[str, float]
     log: list[dict[str, Any]] = field(default_factory=list)
+    collapse: Collapse | None = None
+    breaches: list[Break] = field(default_factory=list)
+    recoveries: int = 0
+    cooperation_rate: float = 1.0
+    mutual_defection_turns: int = 0
 
     @classmethod
     def from_model(cls, model: TruceModel, seed: int) -> RunResult:
         return cls(model.config, seed, model.records, model.pledge_levels, model.pledge_seen, model.broken,
-                   {c.cid: c.total for c in model.countries}, model.log)
+                   {c.cid: c.total for c in model.countries}, model.log, model.collapse, list(model.breaches),
+                   model.recoveries, model.cooperation_rate, model.mutual_turns)
 
     @property
     def held(self) -> bool:
-        return self.broken is None
+        """The truce never collapsed (breaches may have happened and healed)."""
+        return self.collapse is None
 
     @property
     def timeline(self) -> pd.DataFrame:
@@ -62,13 +69,21 @@ class RunResult:
     def outcome(self) -> dict[str, Any]:
         """The flat outcome of the run, as kept in sweep tables."""
         last = self.records[-1] if self.records else {}
+        c = self.collapse
         row: dict[str, Any] = {
             "held": self.held,
+            "collapsed": c is not None,
+            "collapse_turn": c.turn if c else None,
+            "collapse_cause": c.cause if c else None,
+            "collapse_country": c.country if c else None,
+            "breaches": len(self.breaches),
+            "recoveries": self.recoveries,
+            "cooperation_rate": self.cooperation_rate,
+            "mutual_defection_turns": self.mutual_defection_turns,
             "break_turn": self.broken.turn if self.broken else None,
             "breaker": self.broken.country if self.broken else None,
             "break_pledge": self.broken.pledge if self.broken else None,
             "break_cause": self.broken.cause if self.broken else None,
-            "misread": self.broken.misread if self.broken else None,
             "allied_share": last.get("allied_share"),
             "china_share": last.get("china_share"),
         }
@@ -81,8 +96,11 @@ class RunResult:
             "scenario": self.scenario.name,
             "seed": self.seed,
             "turns": len(self.records),
-            "truce": {"held": self.held, **(self.broken.as_dict() if self.broken else {}),
-                      "text": self.describe_truce()},
+            "truce": {"held": self.held, "collapse": self.collapse.as_dict() if self.collapse else None,
+                      "first_breach": self.broken.as_dict() if self.broken else None,
+                      "breaches": len(self.breaches), "recoveries": self.recoveries,
+                      "cooperation_rate": self.cooperation_rate,
+                      "mutual_defection_turns": self.mutual_defection_turns, "text": self.describe_truce()},
             "payoffs": self.totals,
             "final": {k: v for k, v in (self.records[-1].items() if self.records else [])
                       if not k.startswith(("payoff.", "total."))},
@@ -90,9 +108,16 @@ class RunResult:
         }
 
     def describe_truce(self) -> str:
-        if self.broken is None:
-            return f"The truce held for all {len(self.records)} turns."
-        return "The truce was " + self.broken.describe(turn_label(self.scenario, self.broken.turn)) + "."
+        """One or two sentences: whether the truce collapsed, and its breaches."""
+        n = len(self.breaches)
+        healed = f"; {self.recoveries} healed" if n else ""
+        incidents = f" ({n} breach{'es' if n != 1 else ''}{healed}; first {self.broken.describe(self._label(self.broken.turn))})" if self.broken else ""
+        if self.collapse is None:
+            return f"The truce held for all {len(self.records)} turns{incidents}."
+        return "The truce " + self.collapse.describe(self._label(self.collapse.turn)) + f"{incidents}."
+
+    def _label(self, turn: int) -> str:
+        return turn_label(self.scenario, turn)
 
     def negotiations(self) -> list[dict[str, Any]]:
         """Every offer made, as plain dicts: turn, from, to, gives, asks, verdict."""

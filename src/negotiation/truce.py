@@ -1,17 +1,24 @@
-"""Truce status and the attribution of a break, as pure functions."""
+"""Truce status, breaches and collapse, as pure functions.
+
+A *breach* is an incident: a major pledge honoured below the threshold (who, which pledge,
+and whether it was a real defection, a misread answer, an event or a lapse). Breaches can
+heal: a *recovery* is the first turn after a breach in which every major pledge in force is
+honoured again. The truce *collapses* when it really ends: mutual defection on the major
+pledges sustained for ``collapse_after`` turns, a formal withdrawal, or a major pledge that
+lapses unrenewed. Collapse is absorbing.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
-HOLDS, STRAINED, BROKEN = "holds", "strained", "broken"
-CAUSES = ("real", "misread", "lapsed", "event")
+HOLDS, STRAINED, BREACHED, COLLAPSED = "holds", "strained", "breached", "collapsed"
 
 
 @dataclass(frozen=True)
 class Break:
-    """The first defection that broke the truce.
+    """A breach: the first defection of an incident.
 
     ``cause``: ``real`` (a deliberate defection), ``misread`` (a defection answering a
     signal of defection that had not happened), ``lapsed`` (a major pledge ran out
@@ -31,21 +38,45 @@ class Break:
         when = f"turn {self.turn}" + (f" ({label})" if label else "")
         how = {"real": "a deliberate defection", "misread": "a defection answering a misread signal",
                "lapsed": "the pledge lapsed unrenewed", "event": "forced by an event"}[self.cause]
-        return f"broken at {when} by {self.country} over {self.pledge}: {how}"
+        return f"breached at {when} by {self.country} over {self.pledge}: {how}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Collapse:
+    """The end of the truce: ``cause`` is ``mutual_defection``, ``withdrawal`` or ``lapsed``;
+    ``country`` the one that opened the final spell of defection, withdrew, or let the pledge
+    lapse; ``pledge`` the pledge concerned, if one."""
+
+    turn: int
+    country: str
+    cause: str
+    pledge: str = ""
+
+    def describe(self, label: str = "") -> str:
+        when = f"turn {self.turn}" + (f" ({label})" if label else "")
+        how = {"mutual_defection": "sustained mutual defection", "withdrawal": "a formal withdrawal",
+               "lapsed": f"{self.pledge} lapsed unrenewed"}[self.cause]
+        return f"collapsed at {when}: {how}, started by {self.country}"
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
 def status(major_levels: Iterable[float], major_seen: Iterable[float | None], retaliating: bool,
-           broken: bool, threshold: float) -> str:
-    """Holds, strained or broken for one turn.
+           breached: bool, collapsed: bool, threshold: float) -> str:
+    """Holds, strained, breached or collapsed for one turn.
 
-    Broken is absorbing. Strained: a major pledge honoured only in part, one seen (perhaps
-    wrongly) as defected, or retaliation tariffs in force between the parties.
+    Collapsed is absorbing; breached while a breach is open (a major pledge below the
+    threshold); strained while a major pledge is honoured only in part, seen (perhaps wrongly)
+    as defected, or retaliation tariffs are in force between the parties.
     """
-    if broken:
-        return BROKEN
+    if collapsed:
+        return COLLAPSED
+    if breached:
+        return BREACHED
     if retaliating or any(level < 1.0 for level in major_levels):
         return STRAINED
     if any(seen is not None and seen < threshold for seen in major_seen):
@@ -72,6 +103,14 @@ def first_defection(moves: Iterable[tuple[str, str, float]], threshold: float) -
         if level < threshold:
             return country, pledge
     return None
+
+
+def mutual_defection(pair_levels: dict[tuple[int, int], float], parties: Iterable[tuple[int, int]],
+                     threshold: float) -> bool:
+    """Whether both sides of some truce pair defect this turn: each side's mean level of its
+    major pledges to the other is below the threshold."""
+    return any(pair_levels.get((a, b), 1.0) < threshold and pair_levels.get((b, a), 1.0) < threshold
+               for a, b in parties)
 
 
 def lapse_blame(pledge: str, giver: str, talks: Sequence[tuple[str, str, set[str], str]]) -> str:

@@ -5,6 +5,7 @@ Country i is row i everywhere; ``tariffs[i, j]`` is i's tariff on goods from j.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -12,34 +13,53 @@ import numpy as np
 from negotiation.config.models import Pledge, Scenario
 from negotiation.observation import PledgeView
 
+MONTHS_PER_TURN = 1
+
 
 @dataclass
 class PledgeState:
-    """A pledge in play: its terms plus what renewals and events did to it."""
+    """A pledge in play: its terms plus what renewals and events did to it.
+
+    ``suspended_until``: an event forces the pledge to defection on turns before this one.
+    """
 
     spec: Pledge
     giver: int
     receiver: int
     end: int
     start: int
-    suspended: bool = False
+    suspended_until: int = -1
     renewals: int = 0
-    _view: PledgeView | None = field(default=None, repr=False, compare=False)
     id: str = field(init=False)
 
     def __post_init__(self) -> None:
         self.id = self.spec.id
 
-    def view(self, ids: list[str]) -> PledgeView:
-        """The public terms as strategies see them (cached until a renewal moves the end)."""
-        if self._view is None or self._view.end != self.end or self._view.start != self.start:
-            s = self.spec
-            self._view = PledgeView(s.id, ids[self.giver], ids[self.receiver], s.instrument, s.level, s.cost,
-                                    s.value, self.start, self.end, s.major, s.renewable)
-        return self._view
+    def view(self, ids: list[str], value: float, cost: float) -> PledgeView:
+        """The public terms as strategies see them, with this turn's worth to each side."""
+        s = self.spec
+        return PledgeView(s.id, ids[self.giver], ids[self.receiver], s.instrument, s.level, cost, value,
+                          self.start, self.end, s.major, s.renewable)
 
     def active(self, turn: int) -> bool:
         return self.start <= turn < self.end
+
+    def suspended(self, turn: int) -> bool:
+        return turn < self.suspended_until
+
+
+def poisson_quantile(u: float, lam: float) -> int:
+    """The Poisson(lam) count at probability u (inverse CDF), so that one uniform draw per turn
+    gives the count whatever the rate: runs that differ in a rate see the same draws."""
+    if lam <= 0.0:
+        return 0
+    k, term = 0, math.exp(-lam)
+    cdf = term
+    while u > cdf and k < 1000:
+        k += 1
+        term *= lam / k
+        cdf += term
+    return k
 
 
 @dataclass
@@ -48,17 +68,17 @@ class World:
     base_tariffs: np.ndarray
     retaliation: np.ndarray
     base_controls: np.ndarray
-    trade: np.ndarray
+    trade_weight: np.ndarray
+    gdp: np.ndarray
     demand: np.ndarray
     weights: np.ndarray
     trust: np.ndarray
     allied_share: float
-    allied_growth: float
-    allied_cap: float
     other_share: float
     supplier: int | None
     pledges: list[PledgeState]
     pipeline: dict[int, float] = field(default_factory=dict)
+    frozen_dependency: float | None = None
     tariffs: np.ndarray = field(default=None)  # type: ignore[assignment]
     controls: np.ndarray = field(default=None)  # type: ignore[assignment]
 
@@ -67,40 +87,55 @@ class World:
         ids = list(scenario.countries)
         index = {c: i for i, c in enumerate(ids)}
         n = len(ids)
-        tariffs, controls, trade = np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n))
+        tariffs, controls, weight = np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n))
         weights = np.zeros((n, 5))
-        demand = np.zeros(n)
+        demand, gdp, processing = np.zeros(n), np.zeros(n), np.zeros(n)
         supplier = None
         pledges = []
         for i, country in enumerate(scenario.countries.values()):
-            inst = country.instruments
+            inst, res = country.instruments, country.resources
             for partner, level in inst.tariffs.items():
                 tariffs[i, index[partner]] = level
             for partner, level in inst.export_controls.items():
                 controls[i, index[partner]] = level
             for partner, amount in inst.trade_exposure.items():
-                trade[i, index[partner]] = amount
+                weight[i, index[partner]] = amount / res.trade_total if res.trade_total > 0 else 0.0
             if inst.controls_supply and supplier is None:
                 supplier = i
             w = country.preferences.weights
             weights[i] = (w.pledges, w.trade, w.security, w.investment, w.leverage)
-            demand[i] = country.resources.demand_share
+            demand[i], processing[i] = res.demand_share, res.processing_share
+            gdp[i] = res.gdp * 1000.0 / 12.0 * MONTHS_PER_TURN  # USD tn a year -> USD bn a turn
             for p in country.pledges:
                 pledges.append(PledgeState(p, i, index[p.to], end=p.end, start=p.start))
         trust = np.full((n, n), scenario.world.initial_trust)
         np.fill_diagonal(trust, 1.0)
-        w = scenario.world
-        world = cls(ids, tariffs, np.zeros((n, n)), controls, trade, demand, weights, trust,
-                    w.allied_share, w.allied_growth, w.allied_cap, w.other_share, supplier, pledges)
+        # the supplier's processing share is everyone's dependency; the other countries of the
+        # scenario are the allied chain; the rest of the world is neither (F1, P3, F11)
+        china = processing[supplier] if supplier is not None else 0.0
+        allied = float(processing.sum() - china)
+        other = max(0.0, 1.0 - china - allied)
+        world = cls(ids, tariffs, np.zeros((n, n)), controls, weight, gdp, demand, weights, trust,
+                    allied, other, supplier, pledges)
+        if not scenario.world.channels.leverage_decay:
+            world.frozen_dependency = china
         world.tariffs, world.controls = tariffs.copy(), controls.copy()
         return world
 
     @property
     def china_share(self) -> float:
-        """Share of world processing the supplier controls: what allied capacity has not replaced."""
-        return max(0.0, 1.0 - self.allied_share - self.other_share)
+        """Share of world processing the supplier controls: everyone's dependency on it."""
+        if self.frozen_dependency is not None:
+            return self.frozen_dependency
+        return float(max(0.0, 1.0 - self.allied_share - self.other_share))
 
-    def apply_levels(self, levels: dict[str, float], turn: int) -> None:
+    def dependency_floor(self, cap: float) -> float:
+        """The least dependency allied capacity can bring about (at its cap)."""
+        if self.frozen_dependency is not None:
+            return self.frozen_dependency
+        return max(0.0, 1.0 - cap - self.other_share)
+
+    def apply_levels(self, levels: dict[str, float]) -> None:
         """Set tariffs and export controls from base levels, retaliation and pledge compliance."""
         tariffs = self.base_tariffs + self.retaliation
         controls = self.base_controls.copy()
@@ -123,12 +158,18 @@ class World:
         out[self.supplier] = 0.0
         return out
 
+    def pressure(self, controls: np.ndarray | None = None) -> float:
+        """Demand-weighted control level the importers face (0..1): how hard the card bites."""
+        controls = self.supplier_controls() if controls is None else controls
+        total = self.demand.sum() - (self.demand[self.supplier] if self.supplier is not None else 0.0)
+        return float((self.demand * controls).sum() / total) if total > 0 else 0.0
+
     def invest(self, amount_bn: float, turn: int, lead_time: int, capacity_per_bn: float) -> None:
-        """Money spent now adds allied capacity after the lead time (P4)."""
+        """Money spent now adds allied capacity after the lead time (P4, P5)."""
         if amount_bn > 0:
             self.pipeline[turn + lead_time] = self.pipeline.get(turn + lead_time, 0.0) + amount_bn * capacity_per_bn
 
-    def grow(self, turn: int) -> None:
-        """Baseline allied growth (F11) plus investment coming online this turn."""
-        added = self.allied_growth + self.pipeline.pop(turn, 0.0)
-        self.allied_share = float(min(self.allied_cap, max(0.0, self.allied_share + added)))
+    def grow(self, turn: int, projects: int, project_size: float, cap: float) -> None:
+        """Allied projects coming online this turn, plus invested capacity due now."""
+        added = projects * project_size + self.pipeline.pop(turn, 0.0)
+        self.allied_share = float(min(cap, max(0.0, self.allied_share + added)))

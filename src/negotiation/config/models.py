@@ -6,7 +6,6 @@ unknown keys, so a misspelt field is an error with a suggestion, never silently 
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -15,8 +14,6 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(ge=0.0)]
 Turn = Annotated[int, Field(ge=0)]
 
-INSTRUMENTS = ("tariff", "export_control", "purchase", "investment", "measure")
-FACT_ID = re.compile(r"^(C[1-9]|U[1-4]|F(1[0-4]|[1-9])|T[1-8]|P(1[0-4]|[1-9]))$")
 
 
 class Strict(BaseModel):
@@ -24,16 +21,20 @@ class Strict(BaseModel):
 
 
 class Resources(Strict):
-    """What a country holds. Shares are of the world total (0-1)."""
+    """What a country holds. Shares are of the world total (0-1).
 
-    mining_share: Share = 0.0
+    ``processing_share``: its share of world rare-earth separation and refining (the stage
+    where China's hold is tightest, P3); the supplier's share is everyone's dependency.
+    ``gdp``: yearly GDP in USD tn (P15), the welfare base of the trade term;
+    ``trade_total``: its total goods trade (exports + imports) in USD bn per month, so a
+    partner's weight in its trade is ``trade_exposure / trade_total``.
+    """
+
     processing_share: Share = 0.0
-    magnet_share: Share = 0.0
-    reserves_mt: NonNeg = 0.0
     demand_share: Share = 0.0
-    capacity_share: Share = 0.0
     investment_budget: NonNeg = 0.0
-    export_stakes: dict[str, NonNeg] = Field(default_factory=dict)
+    gdp: NonNeg = 0.0
+    trade_total: NonNeg = 0.0
 
 
 class Instruments(Strict):
@@ -49,7 +50,6 @@ class Instruments(Strict):
     export_controls: dict[str, Share] = Field(default_factory=dict)
     trade_exposure: dict[str, NonNeg] = Field(default_factory=dict)
     controls_supply: bool = False
-    price_floor: NonNeg = 0.0
 
 
 class Weights(Strict):
@@ -85,6 +85,8 @@ class Pledge(Strict):
     end: Turn
     cost: NonNeg = 0.0
     value: NonNeg = 0.0
+    incidence: Share = 0.0
+    trade_base: NonNeg = 0.0
     noise: Share = 0.0
     major: bool = False
     renewable: bool = True
@@ -98,6 +100,13 @@ class Pledge(Strict):
                 f"pledge {self.id} ends at turn {self.end}, not after its start {self.start}; "
                 "'end' must be greater than 'start'"
             )
+        computed = {"tariff": "a tariff pledge's worth is incidence x level x trade_base",
+                    "export_control": "an export-control pledge's worth is the supply harm it lifts"}
+        if self.instrument in computed and (self.cost or self.value):
+            raise ValueError(f"pledge {self.id}: remove 'cost' and 'value': {computed[self.instrument]}, "
+                             "computed by the engine every turn")
+        if self.instrument != "tariff" and (self.incidence or self.trade_base):
+            raise ValueError(f"pledge {self.id}: 'incidence' and 'trade_base' apply to tariff pledges only")
         return self
 
 
@@ -114,13 +123,38 @@ class Country(Strict):
     sources: dict[str, str] = Field(default_factory=dict)
 
 
-class World(Strict):
-    """World-level parameters of the rare-earth market and the observation model."""
+class Channels(Strict):
+    """Mechanisms a researcher can switch off to attribute an outcome to one of them.
 
-    allied_share: Share = 0.20
-    allied_growth: NonNeg = 0.10 / 12
+    ``leverage_decay``: allied capacity lowers dependency on the supplier (off: dependency
+    stays at its start); ``investment_response``: export controls speed allied capacity (P5);
+    ``security``: controls harm importers (and so give the supplier leverage); ``trade``:
+    tariffs cost welfare; ``noise``: compliance is observed with errors; ``shocks``: random
+    events fire (their draws are made all the same, so other draws do not move).
+    """
+
+    leverage_decay: bool = True
+    investment_response: bool = True
+    security: bool = True
+    trade: bool = True
+    noise: bool = True
+    shocks: bool = True
+
+
+class World(Strict):
+    """World-level parameters of the rare-earth supply, the payoffs and the observation model.
+
+    Allied capacity (the non-Chinese share of processing) starts at the processing shares of
+    the countries other than the supplier, and grows by ``allied_growth`` a turn on average,
+    in projects of ``project_size`` that come online at random (a Poisson stream), plus
+    ``response_growth`` x the demand-weighted control level while controls bite, plus
+    investment arriving after ``lead_time`` turns, up to ``allied_cap``.
+    """
+
+    allied_growth: NonNeg = 0.04 / 12
+    project_size: Annotated[float, Field(gt=0.0, le=1.0)] = 0.02
+    response_growth: NonNeg = 0.04 / 12
     allied_cap: Share = 0.60
-    other_share: Share = 0.10
     capacity_per_bn: NonNeg = 0.0005
     lead_time: Turn = 24
     tariff_war_loss: NonNeg = 0.029
@@ -128,9 +162,11 @@ class World(Strict):
     honour_threshold: Share = 0.5
     noise_scale: NonNeg = 1.0
     trust_rate: Share = 0.3
-    initial_trust: Share = 0.6
+    initial_trust: Share = 0.9
     supply_stake: NonNeg = 20.0
-    leverage_stake: NonNeg = 5.0
+    leverage_capture: Share = 0.5
+    collapse_after: Annotated[int, Field(ge=1)] = 3
+    channels: Channels = Field(default_factory=Channels)
 
 
 class Negotiation(Strict):
@@ -141,19 +177,18 @@ class Negotiation(Strict):
     min_trust: Share = 0.4
 
 
-EVENT_KINDS = ("set_control", "set_tariff", "suspend_pledge", "capacity_shock", "announce")
-
-
 class Event(Strict):
     """A scheduled event (``turn``) or a random shock (``probability`` per turn)."""
 
     turn: Turn | None = None
     probability: Share | None = None
-    kind: Literal["set_control", "set_tariff", "suspend_pledge", "capacity_shock", "announce"]
+    kind: Literal["set_control", "set_tariff", "suspend_pledge", "capacity_shock", "withdraw", "announce"]
     country: str | None = None
     target: str | None = None
     pledge: str | None = None
     value: float = 0.0
+    duration: Annotated[int, Field(ge=1)] | None = None
+    mean_duration: Annotated[float, Field(ge=1.0)] | None = None
     text: str = ""
     source: str = ""
 
@@ -162,10 +197,15 @@ class Event(Strict):
         if (self.turn is None) == (self.probability is None):
             raise ValueError("an event needs exactly one of 'turn' (scheduled) or 'probability' (random)")
         needs = {"set_control": ("country", "target"), "set_tariff": ("country", "target"),
-                 "suspend_pledge": ("pledge",), "capacity_shock": (), "announce": ()}[self.kind]
+                 "suspend_pledge": ("pledge",), "capacity_shock": (), "withdraw": ("country",),
+                 "announce": ()}[self.kind]
         missing = [k for k in needs if getattr(self, k) is None]
         if missing:
             raise ValueError(f"a '{self.kind}' event needs {', '.join(missing)}")
+        if (self.duration is not None or self.mean_duration is not None) and self.kind != "suspend_pledge":
+            raise ValueError("'duration' and 'mean_duration' apply to 'suspend_pledge' events only")
+        if self.duration is not None and self.mean_duration is not None:
+            raise ValueError("give 'duration' (fixed turns) or 'mean_duration' (drawn), not both")
         return self
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from negotiation.strategies.base import Strategy
 from negotiation.strategies.classic import (
     Alternator,
+    ContriteTitForTat,
     Cooperator,
     Defector,
     GenerousTitForTat,
     GrimTrigger,
+    Pavlov,
     TitForTat,
 )
 from negotiation.strategies.forward import Opportunist, SelfEnforcing
@@ -16,8 +18,8 @@ from negotiation.strategies.scripted import Human, Scripted
 
 REGISTRY: dict[str, type[Strategy]] = {
     cls.name: cls
-    for cls in (Cooperator, Defector, TitForTat, GenerousTitForTat, GrimTrigger, Alternator,
-                SelfEnforcing, Opportunist, Scripted, Human)
+    for cls in (Cooperator, Defector, TitForTat, GenerousTitForTat, ContriteTitForTat, Pavlov, GrimTrigger,
+                Alternator, SelfEnforcing, Opportunist, Scripted, Human)
 }
 
 

@@ -104,3 +104,51 @@ class Alternator(Strategy):
 
     def retaliates(self) -> bool:
         return False
+
+
+class ContriteTitForTat(Strategy):
+    """Tit-for-tat with standing (Sugden 1986; Boyd 1989; Wu & Axelrod 1995): it punishes a
+    partner in bad standing, but when its own defection put it in bad standing it accepts the
+    partner's punishment without answering it, so one misread costs one round, not an echo.
+
+    A side is in good standing after honouring, or after defecting on a partner in bad
+    standing; it falls into bad standing by defecting on a partner in good standing.
+    """
+
+    name = "contrite_tit_for_tat"
+    classifier = {"stochastic": False, "memory_depth": float("inf"), "forward_looking": False,
+                  "needs_person": False}
+
+    def level(self, partner: str, obs: Observation, rng: np.random.Generator) -> float:
+        mine_good, theirs_good = _standings(obs.mine.get(partner, ()), obs.seen.get(partner, ()), obs.threshold)
+        return 0.0 if mine_good and not theirs_good else 1.0
+
+
+def _standings(mine: tuple, theirs: tuple, threshold: float) -> tuple[bool, bool]:
+    """(my standing, the partner's standing) after the turns so far, as I saw them."""
+    me_good = them_good = True
+    for a, b in zip(mine, theirs, strict=False):
+        a_def = a is not None and a < threshold
+        b_def = b is not None and b < threshold
+        me_good, them_good = (not a_def or not them_good), (not b_def or not me_good)
+    return me_good, them_good
+
+
+class Pavlov(Strategy):
+    """Win-stay, lose-shift (Nowak & Sigmund 1993; Kraines & Kraines 1989): honours first; then
+    repeats its last move when the partner was seen honouring, and switches when not. It
+    corrects a mistaken mutual defection in two rounds and exploits an unconditional
+    cooperator."""
+
+    name = "pavlov"
+    classifier = {"stochastic": False, "memory_depth": 1, "forward_looking": False, "needs_person": False}
+
+    def level(self, partner: str, obs: Observation, rng: np.random.Generator) -> float:
+        mine = [x for x in obs.mine.get(partner, ()) if x is not None]
+        seen = obs.last_seen(partner)
+        if not mine or seen is None:
+            return 1.0
+        honoured = mine[-1] >= obs.threshold
+        if seen >= obs.threshold:
+            return 1.0 if honoured else 0.0
+        return 0.0 if honoured else 1.0

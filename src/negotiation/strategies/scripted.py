@@ -63,6 +63,11 @@ class Human(Strategy):
             raise ValueError(f"strategy 'human' parameter 'default' must be one of: {allowed}")
         self.fallback = REGISTRY[self.params["default"]]()
 
+    @property
+    def lookahead(self) -> int:
+        """The default strategy's lookahead, so an empty seat sees what it would."""
+        return int(getattr(self.fallback, "lookahead", 0))
+
     def level(self, partner: str, obs: Observation, rng: np.random.Generator) -> float:
         return self.fallback.level(partner, obs, rng)
 
