@@ -11,7 +11,6 @@ name: tiny_pd
 turns: {turns}
 turn_label: round
 negotiation: {{enabled: false}}
-world: {{initial_trust: 1.0}}
 countries:
   A:
     id: A
@@ -26,6 +25,7 @@ countries:
     preferences: {{patience: {delta}, weights: {{trade: 0, security: 0, investment: 0}}}}
     pledges: [{{id: b, to: A, instrument: measure, end: {turns}, noise: {noise}, major: true, source: P13}}]
 games: [{{players: [A, B], T: 5, R: 3, P: 1, S: 0}}]
+world: {{initial_trust: 1.0}}
 """
 
 

@@ -85,9 +85,9 @@ def test_an_unknown_strategy_suggests_the_near_name(write, capsys):
 
 
 def test_a_share_outside_zero_one_is_refused(write, capsys):
-    path = write("share.yaml", GOOD.replace("name: Player A", "name: Player A\n    resources: {mining_share: 1.7}"))
+    path = write("share.yaml", GOOD.replace("name: Player A", "name: Player A\n    resources: {processing_share: 1.7}"))
     line = one_problem(["validate", path], capsys)
-    assert LINE.match(line)["field"] == "countries.A.resources.mining_share"
+    assert LINE.match(line)["field"] == "countries.A.resources.processing_share"
     assert "less than or equal to 1" in line and "1.7" in line
 
 
@@ -108,7 +108,7 @@ def test_a_pledge_that_ends_before_it_starts_is_refused(write, capsys):
 
 def test_every_problem_is_listed_not_just_the_first(write, capsys):
     text = GOOD.replace("turn_label: round", "turn_lable: round").replace(
-        "name: Player A", "name: Player A\n    resources: {mining_share: 1.7}")
+        "name: Player A", "name: Player A\n    resources: {processing_share: 1.7}")
     path = write("two.yaml", text)
     assert len(fails(["validate", path], capsys)) >= 2
 

@@ -6,7 +6,7 @@ INDIA = """\
 id: IN
 name: India
 description: Quad partner joining the allied effort (F13).
-resources: {reserves_mt: 6.9, demand_share: 0.05}
+resources: {processing_share: 0.01, demand_share: 0.05}
 instruments:
   tariffs: {US: 0.10, CN: 0.10}
   trade_exposure: {US: 10.0, CN: 10.0}
@@ -15,7 +15,7 @@ strategy: {name: generous_tit_for_tat}
 pledges:
   - {id: IN1, to: US, instrument: investment, level: 1.0, end: 36, cost: 0.08, value: 0.05, source: F13}
 sources:
-  resources.reserves_mt: P2
+  resources.processing_share: P3
   resources.demand_share: "model: fixture"
 """
 

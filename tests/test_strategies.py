@@ -96,21 +96,39 @@ def test_human_seat_without_a_person_plays_its_default_strategy(pd_file):
     assert result.compliance.loc["a"].tolist() == [1.0, 0.0, 0.0, 0.0]
 
 
-def test_opportunist_defects_once_the_window_of_leverage_closes():
-    # China as opportunist: defects on the first turn its share, projected `horizon` turns on,
-    # falls below the threshold, and never honours again.
-    result = run("busan_truce_2025", overrides={
-        "countries.CN.strategy": {"name": "opportunist", "params": {"threshold": 0.6, "horizon": 6}},
-        "events": []})
-    c1 = result.compliance.loc["C1"].tolist()
-    first = next(t for t, level in enumerate(c1) if level is not None and level < 0.5)
-    # China's share when it moves at turn t is the share the world ended turn t-1 with
-    share = result.timeline["china_share"].tolist()
-    drop = 6 * result.scenario.world.allied_growth
-    assert share[first - 1] >= 0.6 > share[first - 1] - drop
-    assert share[first - 2] - drop >= 0.6
-    assert all(level == 0.0 for level in c1[first:12])
-    assert result.broken.country == "CN" and result.broken.cause == "real"
+def _opportunist_game(capture: float):
+    from negotiation.model import TruceModel
+
+    model = TruceModel("busan_truce_2025", **{"countries.CN.strategy": {"name": "opportunist", "params": {"horizon": 12}},
+                                             "events": [], "world.leverage_capture": capture})
+    cn, us = model.index["CN"], model.index["US"]
+    timeline = []
+    while model.running:
+        offered = model.open_turn()
+        if offered is not None:
+            model.talks(offered).next()
+        decisions = model.decisions()
+        schedule = model.observe(cn).stakes["US"].schedule
+        timeline.append((schedule, decisions[cn].levels.get("C1")))
+        model.close_turn(decisions)
+    return model, timeline, us
+
+
+@pytest.mark.parametrize("capture", [0.2, 0.3, 0.5])
+def test_opportunist_strikes_when_now_is_the_best_moment_and_then_defects_for_good(capture):
+    model, timeline, _ = _opportunist_game(capture)
+    best_now = [bool(s) and s[0] > 0 and s[0] >= max(s[1:]) for s, _ in timeline]
+    levels = [level for _, level in timeline]
+    struck = next((t for t, level in enumerate(levels) if level is not None and level < 0.5), None)
+    assert struck == next((t for t, best in enumerate(best_now) if best), None)
+    if struck is not None:
+        assert all(level == 0.0 for level in levels[struck:] if level is not None)
+        assert model.broken.country == "CN" and model.broken.cause == "real"
+
+
+def test_opportunist_waits_while_its_card_is_too_weak_to_pay():
+    _, timeline, _ = _opportunist_game(0.05)
+    assert all(level == 1.0 for _, level in timeline[:12])
 
 
 @pytest.mark.parametrize(("params", "message"), [

@@ -33,7 +33,7 @@ def test_a_sweep_writes_manifest_design_and_one_row_per_run(sweep_file, tmp_path
     assert len(frame) == 24 and frame["run_id"].is_unique and (frame["status"] == "ok").all()
     assert frame[["point", "replication"]].values.tolist() == [[p, r] for p in range(8) for r in range(3)]
     assert {"countries.A.preferences.patience", "countries.B.strategy.name", "held", "break_turn", "breaker",
-            "break_cause", "misread", "payoff.A", "payoff.B", "allied_share", "china_share"} <= set(frame.columns)
+            "break_cause", "collapsed", "collapse_turn", "payoff.A", "payoff.B", "allied_share", "china_share"} <= set(frame.columns)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["state"] == "complete"
     assert manifest["counts"] == {"runs": 24, "done": 24, "ok": 24, "failed": 0}

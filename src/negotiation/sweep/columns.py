@@ -18,7 +18,10 @@ from negotiation.sweep.sweepfile import Sweep
 RUN_COLUMNS = [("run_id", pa.string()), ("point", pa.int64()), ("replication", pa.int64()), ("seed", pa.int64()),
                ("status", pa.string()), ("error", pa.string()), ("traceback", pa.string())]
 _OUTCOME_TYPES = {"held": pa.bool_(), "misread": pa.bool_(), "break_turn": pa.int64(), "turns": pa.int64(),
-                  "breaker": pa.string(), "break_pledge": pa.string(), "break_cause": pa.string()}
+                  "breaker": pa.string(), "break_pledge": pa.string(), "break_cause": pa.string(),
+                  "collapsed": pa.bool_(), "collapse_turn": pa.int64(), "collapse_cause": pa.string(),
+                  "collapse_country": pa.string(), "breaches": pa.int64(), "recoveries": pa.int64(),
+                  "cooperation_rate": pa.float64(), "mutual_defection_turns": pa.int64()}
 _SERIES_TYPES = {"bool": pa.bool_(), "int": pa.int64(), "float": pa.float64(), "str": pa.string()}
 
 
