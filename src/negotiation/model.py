@@ -75,6 +75,8 @@ class TruceModel(mesa.Model):
         super().__init__(rng=self.seed)
         self.config = scenario
         self.world = World.from_scenario(scenario)
+        # the instruments in force before anyone moves: the pledges of turn 0 honoured
+        self.world.apply_levels({p.id: 1.0 for p in self.world.pledges if p.active(0)})
         self.ids = self.world.ids
         self.index = {c: i for i, c in enumerate(self.ids)}
         self.countries = [Country(self, cid, i, make_strategy(c.strategy))
