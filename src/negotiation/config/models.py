@@ -6,7 +6,6 @@ unknown keys, so a misspelt field is an error with a suggestion, never silently 
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -15,8 +14,6 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(ge=0.0)]
 Turn = Annotated[int, Field(ge=0)]
 
-INSTRUMENTS = ("tariff", "export_control", "purchase", "investment", "measure")
-FACT_ID = re.compile(r"^(C[1-9]|U[1-4]|F(1[0-4]|[1-9])|T[1-8]|P(1[0-4]|[1-9]))$")
 
 
 class Strict(BaseModel):
@@ -139,9 +136,6 @@ class Negotiation(Strict):
     renewal_window: Turn = 1
     renewal_term: Annotated[int, Field(ge=1)] = 12
     min_trust: Share = 0.4
-
-
-EVENT_KINDS = ("set_control", "set_tariff", "suspend_pledge", "capacity_shock", "announce")
 
 
 class Event(Strict):

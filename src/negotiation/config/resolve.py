@@ -17,26 +17,8 @@ from pydantic import BaseModel, ValidationError
 
 from negotiation.config.errors import ConfigError, Problem, suggest
 from negotiation.config.models import Scenario
+from negotiation.config.paths import DEFAULT_SCENARIO, builtin_profiles, builtin_scenarios, data_root
 from negotiation.config.yamlio import Origins, Path_, read_yaml
-
-DEFAULT_SCENARIO = "busan_truce_2025"
-
-
-def data_root() -> Path:
-    """Where the shipped ``agents/`` and ``configs/`` live (source checkout or installed data)."""
-    here = Path(__file__).resolve()
-    checkout = here.parents[3]
-    if (checkout / "agents").is_dir() and (checkout / "configs").is_dir():
-        return checkout
-    return here.parents[1] / "data"
-
-
-def builtin_scenarios() -> list[str]:
-    return sorted(p.stem for p in (data_root() / "configs" / "scenarios").glob("*.yaml"))
-
-
-def builtin_profiles() -> list[str]:
-    return sorted(p.stem for p in (data_root() / "agents").glob("*.yaml"))
 
 
 def find_scenario(name_or_path: str | Path) -> Path:
