@@ -10,6 +10,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+# Turns are months: yearly figures (investment budgets, growth rates) are divided by this
+TURNS_PER_YEAR = 12
+
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(ge=0.0)]
 Turn = Annotated[int, Field(ge=0)]
@@ -115,7 +118,7 @@ class World(Strict):
     """World-level parameters of the rare-earth market and the observation model."""
 
     allied_share: Share = 0.20
-    allied_growth: NonNeg = 0.10 / 12
+    allied_growth: NonNeg = 0.10 / TURNS_PER_YEAR
     allied_cap: Share = 0.60
     other_share: Share = 0.10
     capacity_per_bn: NonNeg = 0.0005

@@ -227,8 +227,9 @@ class Terminal:
                 self._refuse(str(exc))
 
     def _ask_tariffs(self, default: Decision, partners: tuple[str, ...], high: float) -> dict[str, float]:
-        now = self.session.model.world.retaliation[self.session.model.index[self.session.prompt.seat]]
-        current = {p: float(now[self.session.model.index[p]]) for p in partners}
+        assert self.session.prompt is not None
+        now = self.session.surcharges(self.session.prompt.seat)
+        current = {p: now[p] for p in partners}
         suggested = {p: default.retaliation.get(p, current[p]) for p in partners}
         shown = ", ".join(f"{p} {v:g}" for p, v in suggested.items() if v) or "no surcharges"
         while True:
