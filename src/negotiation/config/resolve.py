@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +125,7 @@ def apply_overrides(data: dict, origins: Origins, overrides: dict[str, Any], ful
         parts: list[str | int] = [int(p) if p.isdigit() else p for p in key.split(".")]
         node: Any = data
         for part in parts[:-1]:
-            node = node[part] if isinstance(node, list) else node.setdefault(part, {})
+            node = node[int(part)] if isinstance(node, list) else node.setdefault(part, {})
         node[parts[-1]] = value
         origins[tuple(parts)] = ("--set " + key, 0)
     if problems:
@@ -163,7 +164,7 @@ def _where(origins: Origins, loc: tuple, default_file: str) -> tuple[str, int | 
     return default_file, None
 
 
-def _describe(error: dict) -> str:
+def _describe(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     msg = error["msg"]
     if kind == "extra_forbidden":

@@ -324,7 +324,7 @@ class Session:
 
     @staticmethod
     def _check_type(move: Any, kind: type, what: str) -> None:
-        if not isinstance(move, kind) or (kind is list and not all(isinstance(o, Offer) for o in move)):
+        if not isinstance(move, kind) or (isinstance(move, list) and not all(isinstance(o, Offer) for o in move)):
             raise MoveError(f"expected {what} at this prompt")
 
     # --- the phases ----------------------------------------------------------------
@@ -410,6 +410,7 @@ def _describe_choice(prompt: Prompt, move: Any) -> str:
         made = "; ".join(f"offered {o.receiver} {moves.describe_offer(o).split(' gives: ', 1)[1]}" for o in move)
         return made or "made no offer"
     if prompt.kind == "answer":
+        assert prompt.question is not None
         offer = prompt.question.offer
         return f"{move.verdict}ed {offer.proposer}'s offer (suggested: {prompt.default.verdict})"
     default: Decision = prompt.default

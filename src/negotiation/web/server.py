@@ -148,7 +148,7 @@ def _join_url(bound: str | None, port: int, code: str) -> str:
     if bound and bound not in ("0.0.0.0", "::"):
         name = bound
     elif bound:
-        addresses = sorted({info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
-                            if not info[4][0].startswith("127.")})
+        addresses = sorted({str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+                            if not str(info[4][0]).startswith("127.")})
         name = addresses[0] if addresses else socket.gethostname()
     return f"http://{name}:{port}/join/{code}"
