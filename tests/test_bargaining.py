@@ -97,6 +97,10 @@ def test_a_renewal_fails_when_an_outside_option_has_grown_past_the_surplus():
     outcome = B.negotiate([us, cn], first=0, rounds=4)
     assert not outcome.deal and outcome.payoffs == (2.0, 11.5)
     assert outcome.offers[0].response == "reject", "China sees no zone of agreement and walks away"
+    assert outcome.ended == "rejected"
+    # once the US knows China's outside option it sees no zone either and makes no offer
+    informed = B.View(8.0, 2.0, 0.9, 5.0, 11.5, 0.9)
+    assert B.negotiate([informed, cn], first=0, rounds=4).ended == "no zone seen"
 
 
 def test_with_one_round_a_misread_ends_the_talks():

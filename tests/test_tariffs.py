@@ -86,9 +86,8 @@ def test_the_calibration_hits_ossas_nash_tariff_and_war_loss_for_a_representativ
 
 @pytest.mark.parametrize("nash, loss, eps", [(0.4, 0.05, 3.0), (0.25, 0.01, 6.0), (1.0, 0.02, 1.0)])
 def test_the_calibration_is_computed_so_other_targets_are_hit_too(nash, loss, eps):
-    scale = T.calibrated_welfare_scale(nash_tariff=nash, war_loss=loss, import_demand_elasticity=eps,
+    params = T.TariffParams.calibrated(nash_tariff=nash, war_loss=loss, import_demand_elasticity=eps,
                                        trade_to_gdp=0.3)
-    params = T.TariffParams(export_supply_elasticity=1 / nash, import_demand_elasticity=eps, welfare_scale=scale)
     assert T.nash_tariffs(two(1, 1), params)[0, 1] == pytest.approx(nash, rel=1e-12)
     assert T.war_loss(two(0.3, 0.3), np.ones(2), params) == pytest.approx([loss, loss], rel=1e-10)
 

@@ -129,6 +129,7 @@ def continuation_value(own_value: float, other_value: float, own_disagreement: f
 
 
 Response = Literal["accept", "counter", "reject"]
+Ending = Literal["agreed", "no zone seen", "rejected"]
 
 
 def respond(offer: float, continuation: float, disagreement: float, rounds_left: int | None) -> Response:
@@ -177,11 +178,13 @@ class Offer:
 
 @dataclass(frozen=True)
 class Outcome:
-    """How talks ended: the agreed round (None: no deal), each side's payoff and the transcript."""
+    """How talks ended: the agreed round (None: no deal), each side's payoff, the transcript,
+    and why they ended ("no zone seen": a proposer saw no surplus and made no offer)."""
 
     agreed_round: int | None
     payoffs: tuple[float, float]
     offers: tuple[Offer, ...]
+    ended: Ending
 
     @property
     def deal(self) -> bool:
@@ -209,7 +212,10 @@ def negotiate(views: Sequence[View], first: int = 0, rounds: int = 3, reveal: bo
     """
     if rounds < 1:
         raise ValueError(f"rounds must be at least 1, got {rounds}")
+    if len(views) != 2 or first not in (0, 1):
+        raise ValueError("negotiate takes two views and first = 0 or 1")
     views = list(views)
+    ended: Ending = "rejected"
     transcript: list[Offer] = []
     proposer = first
     discount = [1.0, 1.0]
@@ -218,7 +224,8 @@ def negotiate(views: Sequence[View], first: int = 0, rounds: int = 3, reveal: bo
         rounds_after = rounds - r
         believed_surplus = p.value + p.other_value - p.disagreement - p.other_disagreement
         if believed_surplus <= TOLERANCE:
-            break  # the proposer sees no zone of agreement and walks away
+            ended = "no zone seen"  # the proposer sees no zone of agreement and walks away
+            break
         believed_cont = continuation_value(p.other_value, p.value, p.other_disagreement, p.disagreement,
                                            p.other_delta, p.delta, rounds_after)
         # terms that give the responder what the proposer believes it can get by rejecting;
@@ -234,7 +241,7 @@ def negotiate(views: Sequence[View], first: int = 0, rounds: int = 3, reveal: bo
             got[proposer], got[1 - proposer] = to_proposer, to_responder
             d = (views[0].disagreement, views[1].disagreement)
             pay = tuple(d[k] + discount[k] * (got[k] - d[k]) for k in (0, 1))
-            return Outcome(agreed_round=r, payoffs=(pay[0], pay[1]), offers=tuple(transcript))
+            return Outcome(agreed_round=r, payoffs=(pay[0], pay[1]), offers=tuple(transcript), ended="agreed")
         if answer == "reject":
             break
         if reveal:
@@ -242,7 +249,7 @@ def negotiate(views: Sequence[View], first: int = 0, rounds: int = 3, reveal: bo
         discount = [discount[0] * views[0].delta, discount[1] * views[1].delta]
         proposer = 1 - proposer
     return Outcome(agreed_round=None, payoffs=(views[0].disagreement, views[1].disagreement),
-                   offers=tuple(transcript))
+                   offers=tuple(transcript), ended=ended)
 
 
 # --- package deals -------------------------------------------------------------------------

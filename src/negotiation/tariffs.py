@@ -130,6 +130,17 @@ class TariffParams:
     import_demand_elasticity: float | np.ndarray = TRADE_ELASTICITY
     welfare_scale: float = field(default_factory=calibrated_welfare_scale)
 
+    @classmethod
+    def calibrated(cls, nash_tariff: float = OSSA_NASH_TARIFF, war_loss: float = OSSA_WAR_LOSS,
+                   import_demand_elasticity: float = TRADE_ELASTICITY,
+                   trade_to_gdp: float = WORLD_GOODS_TRADE_TO_GDP) -> TariffParams:
+        """Parameters that hit other targets: eta = 1 / nash_tariff and the scale recomputed.
+
+        Changing an elasticity by hand keeps the default scale; use this to recalibrate.
+        """
+        scale = calibrated_welfare_scale(nash_tariff, war_loss, import_demand_elasticity, trade_to_gdp)
+        return cls(1.0 / nash_tariff, import_demand_elasticity, scale)
+
 
 DEFAULT_PARAMS = TariffParams()
 
