@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from negotiation import run
-from negotiation.config.paths import builtin_scenarios
+from negotiation.config.shipped import builtin_scenarios
 from negotiation.model import TruceModel
 from negotiation.sweep import read_sweep
 from negotiation.sweep.outcomes import outcome_columns, series_columns

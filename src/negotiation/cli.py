@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 
 from rich.console import Console
@@ -15,7 +16,7 @@ from rich.table import Table
 
 from negotiation import __version__
 from negotiation.config.errors import ConfigError, Problem
-from negotiation.config.paths import DEFAULT_SCENARIO, builtin_scenarios
+from negotiation.config.shipped import DEFAULT_SCENARIO, builtin_scenarios
 
 EXIT_RUN_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -368,28 +369,33 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def _cmd_play(args: argparse.Namespace) -> int:
-    from negotiation.play.commands import play
+def _options[T](kind: type[T], args: argparse.Namespace) -> T:
+    """A command's typed options from the parsed command line (argparse goes no further than here)."""
+    return kind(**{f.name: getattr(args, f.name) for f in fields(kind)})  # type: ignore[arg-type]
 
-    return play(args, console)
+
+def _cmd_play(args: argparse.Namespace) -> int:
+    from negotiation.play.commands import PlayOptions, play
+
+    return play(_options(PlayOptions, args), console)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from negotiation.play.commands import class_report
+    from negotiation.play.commands import ReportOptions, class_report
 
-    return class_report(args, console)
+    return class_report(_options(ReportOptions, args), console)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from negotiation.web.server import serve
+    from negotiation.web.server import ServeOptions, serve
 
-    return serve(args, console)
+    return serve(_options(ServeOptions, args), console)
 
 
 def _cmd_new_scenario(args: argparse.Namespace) -> int:
-    from negotiation.play.commands import new_scenario
+    from negotiation.play.commands import NewScenarioOptions, new_scenario
 
-    return new_scenario(args, console)
+    return new_scenario(_options(NewScenarioOptions, args), console)
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from negotiation.config.errors import ConfigError, Problem, suggest
 from negotiation.config.models import Scenario
-from negotiation.config.paths import DEFAULT_SCENARIO, builtin_profiles, builtin_scenarios, data_root
+from negotiation.config.shipped import DEFAULT_SCENARIO, builtin_profiles, builtin_scenarios, data_root
 from negotiation.config.yamlio import Origins, Path_, read_yaml
 
 
