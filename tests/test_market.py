@@ -22,6 +22,7 @@ from negotiation.market import (
     params_from,
     simulate,
     start_project,
+    with_changes,
 )
 
 
@@ -163,12 +164,7 @@ def test_the_floor_pays_allied_producers_the_difference_and_costs_its_payer(defa
 
 def test_no_floor_is_paid_when_the_market_price_is_above_it(default):
     state = initial_state(default, np.random.default_rng(0))
-    state.base.world_price  # noqa: B018 - the base exists
-    squeezed = state.copy()
-    squeezed.capacity = state.capacity * 0.5  # half the world's plants gone: the price soars past the floor
-    from negotiation.market import _base
-
-    squeezed.base = _base(default, squeezed.capacity, state.stock, state.substitution, 1.0, state.calm)
+    squeezed = with_changes(state, default, capacity=state.capacity * 0.5)  # half the plants gone: prices soar
     c = clear(squeezed, 0.0, default)
     assert c.world_price[LIGHT] > default.floor_price
     assert c.floor_cost.sum() == 0.0
@@ -277,3 +273,16 @@ def test_investment_splits_must_add_up(tmp_path):
     data["projects"]["split"]["US"]["magnets"] = 0.9
     with pytest.raises(ValueError, match="split.US: shares sum to 1.400"):
         MarketConfig.model_validate(data)
+
+
+def test_every_market_field_is_documented_in_market_md():
+    import re
+
+    from negotiation.config import market as cfg
+    from negotiation.config.resolve import data_root
+
+    text = (data_root() / "docs" / "market.md").read_text(encoding="utf-8")
+    models = [cfg.MarketConfig, cfg.Good, cfg.Projects, cfg.Substitution, cfg.PriceFloor, cfg.Stockpile,
+              cfg.HeavyShares, cfg.StageCosts]
+    missing = [f"{m.__name__}.{f}" for m in models for f in m.model_fields if not re.search(rf"`{f}`", text)]
+    assert missing == []

@@ -504,6 +504,16 @@ def advance(state: MarketState, clearing: Clearing, investment_bn: np.ndarray | 
                        _base(params, capacity, stock, substitution, scale, calm))
 
 
+def with_changes(state: MarketState, params: MarketParams, *, capacity: np.ndarray | None = None,
+                 stock: np.ndarray | None = None) -> MarketState:
+    """The state with new capacity or stocks (an event: a mine flooded, a stockpile released),
+    its month recomputed."""
+    capacity = state.capacity if capacity is None else np.asarray(capacity, dtype=float)
+    stock = state.stock if stock is None else np.asarray(stock, dtype=float)
+    return replace(state, capacity=capacity, stock=stock,
+                   base=_base(params, capacity, stock, state.substitution, state.demand_scale, state.calm))
+
+
 def start_project(state: MarketState, country: int, stage: int, good: int, amount: float, lead_time: int,
                   fails: bool = False, success: float = 1.0) -> MarketState:
     """A project started at ``state.turn`` that adds ``amount`` kt/month at ``state.turn + lead_time``
