@@ -39,7 +39,8 @@ def main() -> None:
     us = params.ids.index("US") if "US" in params.ids else 0
     jp = params.ids.index("JP") if "JP" in params.ids else 0
     print(f"{'turn':>4} {'light $/kg':>10} {'heavy $/kg':>10} {'US light':>9} "
-          f"{'allied mine/refine/magnet (light)':>34} {'heavy refine':>12} {'leverage':>9} {'US harm':>8} {'JP cover':>8} {'floor':>6}")
+          f"{'allied mine/refine/magnet (light)':>34} {'heavy refine':>12} {'leverage':>9} {'US harm':>8} "
+          f"{'JP cover':>8} {'floor':>6}")
     for c in run:
         a = c.allied_share
         print(f"{c.turn:>4} {c.world_price[0]:>10.1f} {c.world_price[1]:>10.1f} {c.price[us, 0]:>9.1f} "
