@@ -22,6 +22,7 @@ from the numpy ``Generator`` handed to :func:`advance`. See docs/market.md.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -88,6 +89,10 @@ class MarketParams:
     base_demand: np.ndarray = field(init=False)  # [N, G] kt/month each country buys at the reference price, turn 0
     no_floor: np.ndarray = field(init=False)  # [N] zeros
     ones: np.ndarray = field(init=False)  # [N] ones
+    sum_rows: np.ndarray = field(init=False)  # [2, N] ones, then 1.0 for allied rows
+    price_list: list = field(init=False)  # the per-good constants as floats, for the scalar part of clearing
+    neg_inverse_list: list = field(init=False)
+    choke_list: list = field(init=False)
     neg_inverse_elasticity: np.ndarray = field(init=False)  # [G] -1/eps, the exponent of inverse demand
     inverse_price: np.ndarray = field(init=False)  # [G] 1 / reference price
     substitution_slope: float = field(init=False)  # 1 / (saturation multiple - 1)
@@ -98,6 +103,7 @@ class MarketParams:
     capacity_per_bn: np.ndarray = field(init=False)  # [N, S, G] kt/month a USD bn of a country's money buys
     capacity_per_bn_flat: np.ndarray = field(init=False)  # [N, S*G]
     country_fail_probability: np.ndarray = field(init=False)  # [N] chance a new project of the country fails
+    country_fail_list: list = field(init=False)
 
     def __post_init__(self) -> None:
         n = len(self.ids)
@@ -111,6 +117,10 @@ class MarketParams:
         object.__setattr__(self, "base_demand", self.demand_share[:, None] * self.world_demand[None, :])
         object.__setattr__(self, "no_floor", np.zeros(n))
         object.__setattr__(self, "ones", np.ones(n))
+        object.__setattr__(self, "sum_rows", np.stack([np.ones(n), allied.astype(float)]))
+        object.__setattr__(self, "price_list", self.price.tolist())
+        object.__setattr__(self, "neg_inverse_list", (-1.0 / self.elasticity).tolist())
+        object.__setattr__(self, "choke_list", self.choke.tolist())
         object.__setattr__(self, "substitution_slope", 1.0 / (self.substitution_saturation - 1.0))
         object.__setattr__(self, "substitution_per_price", self.substitution_slope / self.price)
         object.__setattr__(self, "inverse_full_pressure", 1.0 / self.pressure_for_max_speedup)
@@ -122,6 +132,7 @@ class MarketParams:
         floor_on = self.floor_payer >= 0 and self.floor_price > 0
         fail = np.where(self.floor_covered & floor_on, self.floor_fail_probability, self.fail_probability)
         object.__setattr__(self, "country_fail_probability", fail)
+        object.__setattr__(self, "country_fail_list", fail.tolist())
 
     @property
     def n(self) -> int:
@@ -187,6 +198,7 @@ class MarketState:
     #                       due), then AMOUNTS: kt/month it adds by stage and good (capacity[c].ravel() order)
     calm: np.ndarray  # [N, G] True where last month's controls were off: stocks are bought this month
     base: Base
+    arrivals: frozenset = frozenset()  # the turns at which some project is due (a cheap test each month)
 
     def copy(self) -> MarketState:
         return replace(self, capacity=self.capacity.copy(), stock=self.stock.copy(),
@@ -385,40 +397,53 @@ def initial_state(params: MarketParams, rng: np.random.Generator) -> MarketState
     capacity = params.capacity.copy()
     substitution = np.zeros((params.n, 2))
     return MarketState(0, capacity, stock, substitution, 1.0, projects, calm,
-                       _base(params, capacity, stock, substitution, 1.0, calm))
+                       _base(params, capacity, stock, substitution, 1.0, calm), frozenset(projects[:, ONLINE].tolist()))
 
 
 def _base(params: MarketParams, capacity: np.ndarray, stock: np.ndarray, substitution: np.ndarray,
           demand_scale: float, calm: np.ndarray) -> Base:
-    """Everything about the month that does not depend on the controls (closed form, a few dozen
-    operations on tiny arrays: it runs once a month and for each forecast of :func:`harm_if`)."""
+    """Everything about the month that does not depend on the controls (closed form).
+
+    It runs once a month and for each forecast of :func:`harm_if`, so it is written for speed:
+    per-good scalars are plain floats, sums over countries are one matrix product, and the
+    numpy calls on [N, G] arrays are kept to about twenty.
+    """
+    n, sup = params.n, params.supplier
+    cap2d = capacity.reshape(n, 6)
+    sums = params.sum_rows @ cap2d  # [2, S*G]: world capacity, allied capacity
+    world, mine = sums[0].tolist(), cap2d[sup].tolist()
+    output = [min(world[g], world[2 + g], world[4 + g]) for g in (0, 1)]  # the bottleneck stage
+    free = [min(world[g] - mine[g], world[2 + g] - mine[2 + g], world[4 + g] - mine[4 + g]) for g in (0, 1)]
     demand = params.base_demand * (demand_scale * (1.0 - substitution))
-    ones = params.ones  # sums over countries as a matrix product: far cheaper than .sum(axis=0) on tiny arrays
-    world_cap = (ones @ capacity.reshape(params.n, 6)).reshape(3, 2)  # [S, G]
-    output = np.minimum(np.minimum(world_cap[0], world_cap[1]), world_cap[2])  # the bottleneck stage
-    others = world_cap - capacity[params.supplier]
-    free = np.minimum(np.minimum(others[0], others[1]), others[2])  # what never passes the supplier's plants
     buy = np.minimum(params.fill_rate * demand, np.maximum(params.stock_target * demand - stock, 0.0)) * calm
-    available = output - ones @ buy
-    ratio = available / (ones @ demand)
-    world_price = np.minimum(params.price * ratio ** params.neg_inverse_elasticity, params.choke)
-    allocation = demand * ratio
-    exports = available - allocation[params.supplier]
-    exposed = allocation * (np.maximum(exports - free, 0.0) / exports)  # free supply is shared pro rata
+    totals = params.sum_rows[0] @ np.concatenate([demand, buy], axis=1)  # [4]: demand and purchases by good
+    d_total, b_total = totals[:2].tolist(), totals[2:].tolist()
+    d_sup = demand[sup].tolist()
+    ratio, price, share = [], [], []
+    for g in (0, 1):
+        available = output[g] - b_total[g]
+        r = available / d_total[g]
+        ratio.append(r)
+        price.append(min(params.price_list[g] * r ** params.neg_inverse_list[g], params.choke_list[g]))
+        exports = available - d_sup[g] * r
+        share.append(max(exports - free[g], 0.0) / exports if exports > 0 else 0.0)  # the supplier's part
+    allocation = demand * np.array(ratio)
+    exposed = allocation * np.array(share)  # free supply is shared pro rata
+    world_price = np.array(price)
     full_short = np.maximum(params.targets * exposed - stock, 0.0)
     full_price = np.minimum(world_price * np.maximum(1.0 - full_short / allocation, 1e-9)
                             ** params.neg_inverse_elasticity, params.choke)
-    allied = (params.allied_weight @ capacity.reshape(params.n, -1)).reshape(3, 2) / world_cap
+    allied = (sums[1] / sums[0]).reshape(3, 2)
     floor_received = floor_cost = params.no_floor
     g = params.floor_good
-    gap = params.floor_price - float(world_price[g]) if params.floor_payer >= 0 else 0.0
+    gap = params.floor_price - price[g] if params.floor_payer >= 0 else 0.0
     if gap > 0.0:  # the payer tops the market price up to the floor on covered producers' output
         stage = capacity[:, params.floor_stage, g]
-        produced = stage * (float(output[g]) / float(world_cap[params.floor_stage, g]))  # at the chain's pace
+        produced = stage * (output[g] / world[params.floor_stage * 2 + g])  # the stage runs at the chain's pace
         floor_received = produced * params.floor_covered * (gap * USD_BN_PER_KT_USD_KG)
-        floor_cost = np.zeros(params.n)
+        floor_cost = np.zeros(n)
         floor_cost[params.floor_payer] = floor_received.sum()
-    return Base(demand, buy, output, free, world_price, allocation, exposed,
+    return Base(demand, buy, np.array(output), np.array(free), world_price, allocation, exposed,
                 full_short * full_price * USD_BN_PER_KT_USD_KG, allied, stock / demand, floor_received, floor_cost)
 
 
@@ -456,13 +481,13 @@ def advance(state: MarketState, clearing: Clearing, investment_bn: np.ndarray | 
     one decision keep the same shocks.
     """
     n = params.n
-    inv = np.zeros(n)
     if isinstance(investment_bn, Mapping):
+        inv = [0.0] * n
         for cid, amount in investment_bn.items():
-            inv[params.ids.index(cid)] = amount
+            inv[params.ids.index(cid)] = float(amount)
     else:
-        vec = np.asarray(investment_bn, dtype=float)
-        inv[: len(vec)] = vec
+        inv = [float(x) for x in np.asarray(investment_bn, dtype=float).ravel()]
+        inv += [0.0] * (n - len(inv))
     turn = state.turn + 1
 
     stock = state.stock + clearing.base.buy - clearing.draw  # draws never exceed the stock
@@ -472,36 +497,36 @@ def advance(state: MarketState, clearing: Clearing, investment_bn: np.ndarray | 
     capacity = state.capacity.copy()
     capacity[params.supplier] *= 1.0 + params.supplier_growth
 
-    u = rng.random((3, n))  # per country: kind of project, fate, lead-time quantile (fixed shape: stable streams)
-    new = inv > 0.0
+    u = rng.random((3, n)).tolist()  # per country: kind of project, fate, lead-time quantile (stable streams)
     projects = state.projects
-    if new.any():
+    who = [i for i in range(n) if inv[i] > 0.0]
+    if who:
         # a country's month of money is one project; pressure = price rise or control level, whichever is larger
-        pressure = np.maximum(rise, clearing.controls)
-        pressure = np.minimum(np.maximum(np.maximum(pressure[:, 0], pressure[:, 1]) * params.inverse_full_pressure,
-                                         0.0), 1.0)
-        mean = params.greenfield_months - params.expansion_gap * (u[0] < params.expansion_share)
-        lead = np.rint(mean * np.exp(params.lead_sigma * ndtri(u[2]) + params.lead_shift)
-                       * (1.0 - params.max_speedup * pressure))
-        who = np.flatnonzero(new)
+        pressure = np.maximum(rise, clearing.controls).max(axis=1).tolist()
+        z = ndtri(np.array([u[2][i] for i in who])).tolist()
         rows = np.empty((len(who), PROJECT_COLUMNS))
-        rows[:, ONLINE] = state.turn + np.maximum(lead[who], 1.0)
-        rows[:, COUNTRY] = who
-        rows[:, SUCCESS] = 1.0 - params.country_fail_probability[who]
-        rows[:, FAILS] = u[1][who] < params.country_fail_probability[who]
-        rows[:, AMOUNTS:] = inv[who, None] * params.capacity_per_bn_flat[who]
+        for k, i in enumerate(who):
+            mean = params.expansion_months if u[0][i] < params.expansion_share else params.greenfield_months
+            push = min(max(pressure[i] * params.inverse_full_pressure, 0.0), 1.0)
+            lead = round(mean * math.exp(params.lead_sigma * z[k] + params.lead_shift)
+                         * (1.0 - params.max_speedup * push))
+            fail_p = params.country_fail_list[i]
+            rows[k, :AMOUNTS] = (state.turn + max(lead, 1), i, 1.0 - fail_p, float(u[1][i] < fail_p))
+        rows[:, AMOUNTS:] = np.array(inv)[who, None] * params.capacity_per_bn_flat[who]
         projects = np.concatenate([projects, rows])
 
-    due = projects[:, ONLINE] == turn
-    if due.any():
-        arriving = projects[due]
+    arrivals = state.arrivals
+    if who:
+        arrivals = arrivals | frozenset(rows[:, ONLINE].tolist())
+    if turn in arrivals:
+        arriving = projects[projects[:, ONLINE] == turn]
         np.add.at(capacity.reshape(n, 6), arriving[:, COUNTRY].astype(int),
                   arriving[:, AMOUNTS:] * (arriving[:, FAILS, None] == 0.0))
         capacity[:, MINING, :] = np.minimum(capacity[:, MINING, :], params.mining_limit)
     scale = state.demand_scale * (1.0 + params.demand_growth)
     calm = clearing.controls <= 0.0
     return MarketState(turn, capacity, stock, substitution, scale, projects, calm,
-                       _base(params, capacity, stock, substitution, scale, calm))
+                       _base(params, capacity, stock, substitution, scale, calm), arrivals)
 
 
 def with_changes(state: MarketState, params: MarketParams, *, capacity: np.ndarray | None = None,
@@ -521,7 +546,8 @@ def start_project(state: MarketState, country: int, stage: int, good: int, amoun
     row = np.zeros((1, PROJECT_COLUMNS))
     row[0, :AMOUNTS] = (state.turn + lead_time, country, success, float(fails))
     row[0, AMOUNTS + stage * 2 + good] = amount
-    return replace(state, projects=np.concatenate([state.projects, row]))
+    return replace(state, projects=np.concatenate([state.projects, row]),
+                   arrivals=state.arrivals | {float(state.turn + lead_time)})
 
 
 def harm_if(state: MarketState, controls: np.ndarray | Mapping[str, float] | float, params: MarketParams,
