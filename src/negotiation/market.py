@@ -85,10 +85,8 @@ class MarketParams:
     floor_covered: np.ndarray  # [N] bool
     allied: np.ndarray = field(init=False)  # [N] bool: game countries other than the supplier
     targets: np.ndarray = field(init=False)  # [N, G] 1 where the supplier's controls can reach
-    allied_weight: np.ndarray = field(init=False)  # [N] 1.0 for allied rows
     base_demand: np.ndarray = field(init=False)  # [N, G] kt/month each country buys at the reference price, turn 0
     no_floor: np.ndarray = field(init=False)  # [N] zeros
-    ones: np.ndarray = field(init=False)  # [N] ones
     sum_rows: np.ndarray = field(init=False)  # [2, N] ones, then 1.0 for allied rows
     price_list: list = field(init=False)  # the per-good constants as floats, for the scalar part of clearing
     neg_inverse_list: list = field(init=False)
@@ -99,24 +97,19 @@ class MarketParams:
     substitution_per_price: np.ndarray = field(init=False)  # [G] slope / reference price
     inverse_full_pressure: float = field(init=False)
     lead_shift: float = field(init=False)  # -sigma^2/2: log-normal lead times keep their mean
-    expansion_gap: float = field(init=False)  # greenfield - expansion months
-    capacity_per_bn: np.ndarray = field(init=False)  # [N, S, G] kt/month a USD bn of a country's money buys
-    capacity_per_bn_flat: np.ndarray = field(init=False)  # [N, S*G]
-    country_fail_probability: np.ndarray = field(init=False)  # [N] chance a new project of the country fails
-    country_fail_list: list = field(init=False)
+    capacity_per_bn_flat: np.ndarray = field(init=False)  # [N, S*G] kt/month a USD bn of a country's money buys
+    country_fail_list: list = field(init=False)  # [N] chance a new project of the country fails
 
     def __post_init__(self) -> None:
         n = len(self.ids)
         game = np.arange(n) < n - 1
         allied = game & (np.arange(n) != self.supplier)
         object.__setattr__(self, "allied", allied)
-        object.__setattr__(self, "allied_weight", allied.astype(float))
         object.__setattr__(self, "targets", np.repeat(allied[:, None].astype(float), 2, axis=1))
         object.__setattr__(self, "neg_inverse_elasticity", -1.0 / self.elasticity)
         object.__setattr__(self, "inverse_price", 1.0 / self.price)
         object.__setattr__(self, "base_demand", self.demand_share[:, None] * self.world_demand[None, :])
         object.__setattr__(self, "no_floor", np.zeros(n))
-        object.__setattr__(self, "ones", np.ones(n))
         object.__setattr__(self, "sum_rows", np.stack([np.ones(n), allied.astype(float)]))
         object.__setattr__(self, "price_list", self.price.tolist())
         object.__setattr__(self, "neg_inverse_list", (-1.0 / self.elasticity).tolist())
@@ -125,13 +118,11 @@ class MarketParams:
         object.__setattr__(self, "substitution_per_price", self.substitution_slope / self.price)
         object.__setattr__(self, "inverse_full_pressure", 1.0 / self.pressure_for_max_speedup)
         object.__setattr__(self, "lead_shift", -self.lead_sigma ** 2 / 2.0)
-        object.__setattr__(self, "expansion_gap", self.greenfield_months - self.expansion_months)
         goods = np.array([1.0 - self.heavy_investment_share, self.heavy_investment_share])
-        object.__setattr__(self, "capacity_per_bn", self.split[:, :, None] * goods / self.unit_cost[None])
-        object.__setattr__(self, "capacity_per_bn_flat", self.capacity_per_bn.reshape(n, 6))
+        per_bn = self.split[:, :, None] * goods / self.unit_cost[None]
+        object.__setattr__(self, "capacity_per_bn_flat", per_bn.reshape(n, 6))
         floor_on = self.floor_payer >= 0 and self.floor_price > 0
         fail = np.where(self.floor_covered & floor_on, self.floor_fail_probability, self.fail_probability)
-        object.__setattr__(self, "country_fail_probability", fail)
         object.__setattr__(self, "country_fail_list", fail.tolist())
 
     @property
@@ -141,7 +132,8 @@ class MarketParams:
     def controls_array(self, controls: np.ndarray | Mapping[str, float] | float) -> np.ndarray:
         """The supplier's controls as an [..., N, G] array from a scalar, a per-country
         vector (game countries, as in the engine's ``supplier_controls()``), a per-country x good
-        array, a batch of those, or a mapping ``{country: level}`` (both goods)."""
+        array, a batch of those, or a mapping ``{country: level}`` or ``{country: (light, heavy)}``.
+        Only game countries other than the supplier can be controlled."""
         if isinstance(controls, np.ndarray):  # the engine's fast paths
             if controls.shape == (self.n, 2):
                 return np.minimum(np.maximum(controls, 0.0), 1.0) * self.targets
@@ -149,11 +141,11 @@ class MarketParams:
                 c = np.zeros((self.n, 2))
                 c[:-1] = controls[:, None]
                 return np.minimum(np.maximum(c, 0.0), 1.0) * self.targets
-        if isinstance(controls, Mapping):
-            vec = np.zeros(self.n)
+        if isinstance(controls, Mapping):  # {country: level} or {country: (light, heavy)}
+            by_good = np.zeros((self.n, 2))
             for cid, level in controls.items():
-                vec[self.ids.index(cid)] = level
-            controls = vec
+                by_good[self.ids.index(cid)] = level
+            return np.clip(by_good, 0.0, 1.0) * self.targets
         c = np.asarray(controls, dtype=float)
         if c.ndim == 0:
             c = np.full((self.n, 2), float(c))
@@ -465,7 +457,7 @@ def clear(state: MarketState, controls: np.ndarray | Mapping[str, float] | float
     base = state.base
     cut, draw, shortfall, price, harm = _under(params, base, state.stock, c)
     return Clearing(state.turn, params.supplier, c, base, price, base.allocation - shortfall, shortfall, draw,
-                    params.ones @ cut, harm)
+                    params.sum_rows[0] @ cut, harm)
 
 
 def advance(state: MarketState, clearing: Clearing, investment_bn: np.ndarray | Mapping[str, float],
