@@ -176,6 +176,7 @@ def test_controls_on_heavy_rare_earths_only_leave_light_prices_unchanged(default
     heavy_only = np.zeros((default.n, 2))
     heavy_only[:, HEAVY] = 1.0
     squeeze = clear(state, heavy_only, default)
+    assert np.array_equal(clear(state, {"US": (0.0, 1.0)}, default).price[:, LIGHT], calm.price[:, LIGHT])
     assert np.array_equal(squeeze.price[:, LIGHT], calm.price[:, LIGHT])
     assert np.array_equal(squeeze.harm_by_good[:, LIGHT], calm.harm_by_good[:, LIGHT])
     us = default.ids.index("US")
