@@ -32,6 +32,9 @@ def resolved_yaml(result: RunResult) -> str:
     """The fully resolved scenario, seed included: running it again gives the identical run."""
     data = result.scenario.model_dump(mode="json")
     data["seed"] = result.seed
+    # events after the last turn of a shortened game (--turns) never came: left out, so the file
+    # validates (a scenario file's events must fall within its turns) and reruns identically
+    data["events"] = [e for e in data["events"] if e.get("turn") is None or e["turn"] < data["turns"]]
     header = (f"# Fully resolved scenario '{result.scenario.name}' (profiles inlined, overrides applied).\n"
               "# `negotiation run THIS_FILE` reproduces the run exactly.\n")
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)

@@ -20,6 +20,7 @@ from rich.console import Console
 
 from negotiation.config.errors import ConfigError, Problem
 from negotiation.config.models import Scenario
+from negotiation.config.paths import check_writable
 from negotiation.config.resolve import parse_set, resolve
 from negotiation.play import saves
 from negotiation.play.commands import PLAY_SCENARIO, seats_of
@@ -34,8 +35,12 @@ MAX_WS_BYTES = 65536  # frames above this are refused by the protocol layer befo
 
 def serve(args: argparse.Namespace, console: Console) -> int:
     _check(args)
-    host = _host(args)
-    sock = _bind(args.host or LOOPBACK, args.port)
+    sock = _bind(args.host or LOOPBACK, args.port)  # first: a port in use must not leave a state folder behind
+    try:
+        host = _host(args)
+    except BaseException:
+        sock.close()
+        raise
     port = sock.getsockname()[1]
     local = f"http://{LOOPBACK}:{port}"
     if host.classroom:
@@ -89,11 +94,14 @@ def _host(args: argparse.Namespace) -> Host:
         overrides["turns"] = args.turns
     scenario = resolve(args.scenario or PLAY_SCENARIO, overrides or None)
     if not args.klass:
+        check_writable(args.saves, "--saves")
         host = Host(scenario, classroom=False, saves=args.saves, seed=args.seed, compare=args.compare)
         if args.seats:
             host.new_solo_room(seats_of(scenario, args.seats), args.name or "")
         return host
     seats = seats_of(scenario, args.seats) if args.seats else list(scenario.countries)
+    if args.state is not None:
+        check_writable(args.state, "--state")
     folder = args.state or Path("classes") / f"{scenario.name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
     return classroom_host(scenario, seats, folder, seed=args.seed, name=args.name, timer=args.timer,
                           team_size=args.team_size, compare=args.compare)
