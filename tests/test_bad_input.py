@@ -47,7 +47,7 @@ def test_a_list_as_a_mapping_key_is_refused_at_its_line(write, capsys):
 
 def test_thousands_of_levels_of_nesting_are_refused_without_recursing(write, capsys):
     path = write("deep.yaml", "name: x\ncountries: " + "[" * 5000 + "]" * 5000 + "\n")
-    assert refused(capsys, "validate", str(path), seconds=3) == [f"{path}:2: nested more than 64 levels deep"]
+    assert refused(capsys, "validate", str(path), seconds=3) == [f"{path}:2: malformed YAML: nested more than 64 levels deep"]
 
 
 def test_a_billion_laughs_document_is_refused_in_well_under_a_second(write, capsys):

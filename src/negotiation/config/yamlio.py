@@ -29,6 +29,19 @@ class _Loader(yaml.SafeLoader):
     are lists or mappings, and scalars its constructors cannot read (``!!int x``, 2025-13-45),
     each as a YAML error at the line of the offending node."""
 
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        # the composer recurses once per level: refuse deep text before it exhausts the stack
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep",
+                                                  self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep=deep)
@@ -56,20 +69,6 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _check_nesting(text: str, file: str) -> None:
-    """Refuse text nested deeper than MAX_DEPTH before the (recursive) composer sees it.
-    PyYAML's parser is iterative, so walking its events costs no stack."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise ConfigError([Problem(file, event.start_mark.line + 1, "",
-                                           f"nested more than {MAX_DEPTH} levels deep")])
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
 
 
 def _check_expansion(root: yaml.Node, file: str) -> None:
@@ -140,7 +139,6 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Origins]:
         raise ConfigError([Problem(file, None, "", f"is larger than {MAX_BYTES // 1_000_000} MB; "
                                                    "no scenario, profile, sweep or moves file comes near that")])
     try:
-        _check_nesting(text, file)
         loader = _Loader(text)
         try:
             node = loader.get_single_node()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -97,12 +98,23 @@ def play(args: argparse.Namespace, console: Console) -> int:
         return [debrief.make(s.result(), seat, compare, s.seats) for seat in s.seats]
 
     folder = path.with_name(path.stem + "-debrief")
+    before = path.read_bytes() if path.is_file() else None
     console.print(f"Saving to [bold]{path}[/bold] after every turn.")
     try:
         return Terminal(session, path, console, script=script, debrief=debriefs, debrief_dir=folder).play()
     except ConfigError:
-        saves.save(session, path)  # a refused scripted move: keep the game played so far
+        if before is None:
+            saves.save(session, path)  # a refused scripted move: keep the game played so far
+        else:
+            _restore(path, before)  # a failed command leaves the save it resumed as it was
         raise
+
+
+def _restore(path: Path, data: bytes) -> None:
+    """Put a file's earlier bytes back, atomically (a temporary file renamed over it)."""
+    tmp = path.with_name(f".{path.name}.restore.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def class_report(args: argparse.Namespace, console: Console) -> int:
