@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from negotiation import plots
+from negotiation import csvsafe, plots
 from negotiation.results import RunResult
 
 FILES = ("scenario.yaml", "timeline.csv", "compliance.csv", "summary.json",
@@ -46,8 +46,8 @@ def write(result: RunResult, folder: Path) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
         (tmp / "scenario.yaml").write_text(resolved_yaml(result), encoding="utf-8")
-        result.timeline.to_csv(tmp / "timeline.csv", index=False)
-        result.compliance.to_csv(tmp / "compliance.csv", index_label="pledge")
+        csvsafe.escape(result.timeline).to_csv(tmp / "timeline.csv", index=False)
+        csvsafe.escape(result.compliance).to_csv(tmp / "compliance.csv", index_label="pledge")
         (tmp / "summary.json").write_text(json.dumps(result.summary(), indent=2, default=str) + "\n",
                                           encoding="utf-8")
         plots.save_all(result, tmp)

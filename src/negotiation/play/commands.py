@@ -13,6 +13,7 @@ from rich.table import Table
 
 from negotiation.config.errors import ConfigError, Problem, suggest
 from negotiation.config.models import Scenario
+from negotiation.config.paths import check_writable
 from negotiation.config.resolve import parse_set, resolve
 from negotiation.play import debrief, report, saves
 from negotiation.play.saves import SaveError
@@ -80,6 +81,7 @@ def _start(args: argparse.Namespace) -> tuple[Session, Path]:
     scenario = resolve(args.scenario or PLAY_SCENARIO, overrides or None)
     seats = seats_of(scenario, args.seats)
     path = args.save or default_save_path(scenario, seats)
+    check_writable(path, "--save", folder=False)
     if path.exists():
         raise ConfigError([Problem(str(path), None, "--save", "already exists; choose a new file so no game is "
                                                               "overwritten (or resume it with --load)")])
@@ -118,6 +120,8 @@ def _restore(path: Path, data: bytes) -> None:
 
 
 def class_report(args: argparse.Namespace, console: Console) -> int:
+    if args.out is not None:
+        check_writable(args.out, "--out")
     paths = report.collect(args.saves)
     games, reference = report.read_games(paths, args.scenario)
     frame = report.table(games)

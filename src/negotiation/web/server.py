@@ -14,6 +14,7 @@ import sys
 import webbrowser
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import uvicorn
 from rich.console import Console
@@ -27,6 +28,7 @@ from negotiation.play.commands import PLAY_SCENARIO, seats_of
 from negotiation.play.session import Session
 from negotiation.web.app import Host, create_app
 from negotiation.web.room import Room, Settings
+from negotiation.web.security import LOOPBACK_NAMES
 from negotiation.web.state import StateError, Store
 
 LOOPBACK = "127.0.0.1"
@@ -46,6 +48,7 @@ def serve(args: argparse.Namespace, console: Console) -> int:
     if host.classroom:
         assert host.room is not None and host.store is not None
         host.join_url = _join_url(args.host, port, host.room.join_code)
+        host.hosts = allowed_hosts(args.host, host.join_url)
         admin = f"{local}/admin?token={host.room.admin_token}"
         console.print(f"Classroom game [bold]{host.scenario.name}[/bold] · state folder {host.store.folder}")
         console.print(f"(after a restart: negotiation serve --resume {host.store.folder})")
@@ -148,6 +151,18 @@ def _bind(address: str, port: int) -> socket.socket:
                                                        "choose another with --port N")]) from None
     sock.listen(128)
     return sock
+
+
+def allowed_hosts(bound: str | None, join_url: str) -> frozenset[str]:
+    """The host names a browser may use to reach this server (any other name in a Host header is
+    refused, which defeats DNS rebinding; IP addresses are always accepted): localhost, and with
+    --host the name students are given and this computer's own name."""
+    names = set(LOOPBACK_NAMES)
+    if bound:
+        hostname = socket.gethostname().lower()
+        names |= {bound.strip("[]").lower(), (urlsplit(join_url).hostname or "").lower(), hostname,
+                  f"{hostname}.local"}
+    return frozenset(n for n in names if n)
 
 
 def _join_url(bound: str | None, port: int, code: str) -> str:
