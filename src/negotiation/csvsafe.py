@@ -28,6 +28,6 @@ def escape(frame: pd.DataFrame) -> pd.DataFrame:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(cell)
     out.columns = [cell(c) for c in out.columns]
-    if out.index.dtype == object:
+    if out.index.dtype == object or pd.api.types.is_string_dtype(out.index):
         out.index = out.index.map(cell)
     return out

@@ -230,7 +230,7 @@ def create_app(host: Host) -> Starlette:
                 return
             if host.room is not room or player.id not in room.players:  # a replaced game, a removed player
                 conn.error("this page belongs to a game you are no longer in; it reloads")
-                await conn.socket.close(code=4401)
+                await conn.close(4401)
                 return
             if data.get("type") != "move":
                 conn.error(f"unknown message type {str(data.get('type'))[:20]!r}; a seat sends 'move'")
@@ -279,7 +279,7 @@ def create_app(host: Host) -> Starlette:
                     gone = room.remove(data["player"])
                     for other in [c for c in hub.connections if c.player == gone.id]:
                         other.error("the instructor took you out of this game")
-                        asyncio.get_running_loop().create_task(other.socket.close(code=4401))
+                        asyncio.get_running_loop().create_task(other.close(4401))
                 else:
                     getattr(room, action)()
             except MoveError as exc:

@@ -162,14 +162,18 @@ class Room:
         return player
 
     def connect(self, player_id: str) -> None:
-        player = self.players[player_id]
+        player = self.players.get(player_id)
+        if player is None:  # removed by the instructor meanwhile
+            return
         player.connections += 1
         player.seen = self.clock()
         self._presence = self._present_now()
         self.version += 1
 
     def disconnect(self, player_id: str) -> None:
-        player = self.players[player_id]
+        player = self.players.get(player_id)
+        if player is None:  # removed by the instructor meanwhile
+            return
         player.connections = max(0, player.connections - 1)
         player.seen = self.clock()
         self._presence = self._present_now()
