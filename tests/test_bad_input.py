@@ -47,7 +47,8 @@ def test_a_list_as_a_mapping_key_is_refused_at_its_line(write, capsys):
 
 def test_thousands_of_levels_of_nesting_are_refused_without_recursing(write, capsys):
     path = write("deep.yaml", "name: x\ncountries: " + "[" * 5000 + "]" * 5000 + "\n")
-    assert refused(capsys, "validate", str(path), seconds=3) == [f"{path}:2: malformed YAML: nested more than 64 levels deep"]
+    assert refused(capsys, "validate", str(path), seconds=3) == [
+        f"{path}:2: malformed YAML: nested more than 64 levels deep"]
 
 
 def test_a_billion_laughs_document_is_refused_in_well_under_a_second(write, capsys):
@@ -72,7 +73,8 @@ def test_a_start_that_is_not_year_month_and_a_negative_seed_name_their_lines(wri
     assert refused(capsys, "validate", str(path)) == [
         f"{path}:{line_of(path, 'start:')}: start: must be a year and month, YYYY-MM (e.g. 2025-11), got 'Nov 2025'"]
     path = intro(write, "seed.yaml", "seed: 2025", "seed: -5")
-    assert refused(capsys, "run", str(path), "--no-plots", "--out", str(tmp_path / "r")) == [f"{path}:{line_of(path, 'seed:')}: seed: input should be greater than or equal to 0 (got -5)"]
+    assert refused(capsys, "run", str(path), "--no-plots", "--out", str(tmp_path / "r")) == [
+        f"{path}:{line_of(path, 'seed:')}: seed: input should be greater than or equal to 0 (got -5)"]
 
 
 def test_an_infinite_cost_is_refused_instead_of_a_total_of_minus_infinity(write, capsys):

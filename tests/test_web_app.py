@@ -16,8 +16,8 @@ from negotiation import load_scenario
 from negotiation.cli import main
 from negotiation.play import saves
 from negotiation.web import tokens
-from negotiation.web.security import csrf_token
 from negotiation.web.app import Host, cookie_name, create_app
+from negotiation.web.security import csrf_token
 from negotiation.web.server import classroom_host, resumed_host
 
 SEATS = ["US", "CN", "JP"]

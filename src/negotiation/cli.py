@@ -208,7 +208,8 @@ def _add_serve_parser(sub) -> None:
                "  negotiation serve --resume classes/<folder>        # restart a classroom game\n"
                f"built-in scenarios: {', '.join(builtin_scenarios())}")
     serve.add_argument("scenario", nargs="?", help="built-in scenario name or YAML path (default: classroom_intro)")
-    serve.add_argument("--port", type=_whole(0, 65535), default=8000, help="port to listen on (default: 8000; 0: any free)")
+    serve.add_argument("--port", type=_whole(0, 65535), default=8000,
+                       help="port to listen on (default: 8000; 0: any free)")
     serve.add_argument("--class", dest="klass", action="store_true",
                        help="a classroom game: join code, seats, the instructor's dashboard")
     serve.add_argument("--host", metavar="ADDRESS",

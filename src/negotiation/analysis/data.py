@@ -63,8 +63,8 @@ def read(folder: Path) -> SweepData:
     except FileNotFoundError:
         raise ConfigError([Problem(str(folder), None, "", "holds no results yet; run the sweep first")]) from None
     except (OSError, ValueError, pa.ArrowException) as exc:
-        raise ConfigError([Problem(str(folder / "results"), None, "", f"holds a damaged results file ({_short(exc)}); "
-                                                                      "delete it and finish the sweep with --resume")]) from None
+        why = f"holds a damaged results file ({_short(exc)}); delete it and finish the sweep with --resume"
+        raise ConfigError([Problem(str(folder / "results"), None, "", why)]) from None
     ok = frame["status"] == "ok"
     runs = frame[ok].reset_index(drop=True)
     runs["held"] = runs["held"].astype(bool)
