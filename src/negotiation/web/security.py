@@ -10,7 +10,7 @@
   POST whose form lacks this server's CSRF token;
 - adds the security headers to every HTTP response: a Content-Security-Policy (scripts, styles,
   sockets and forms from this server only, no framing), ``X-Frame-Options``,
-  ``X-Content-Type-Options``, ``Referrer-Policy: no-referrer`` (the dashboard's address holds the
+  ``X-Content-Type-Options``, ``Referrer-Policy: same-origin`` (the dashboard's address holds the
   admin token) and ``Cache-Control: no-store`` on every page that is not a static file.
 
 :func:`load_message` parses a websocket message with limits on nesting and numbers.
@@ -156,7 +156,7 @@ def _headers(path: str, host: str) -> list[tuple[bytes, bytes]]:
     ws = f"ws://{host} wss://{host}" if host else ""
     out = [(b"content-security-policy", CSP.format(ws=ws).replace("  ", " ").encode("latin-1")),
            (b"x-frame-options", b"DENY"), (b"x-content-type-options", b"nosniff"),
-           (b"referrer-policy", b"no-referrer"), (b"cross-origin-opener-policy", b"same-origin")]
+           (b"referrer-policy", b"same-origin"), (b"cross-origin-opener-policy", b"same-origin")]
     if not path.startswith("/static/"):
         out.append((b"cache-control", b"no-store"))
     return out
