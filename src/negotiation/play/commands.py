@@ -16,7 +16,9 @@ from rich.table import Table
 
 from negotiation.config.errors import ConfigError, Problem, suggest
 from negotiation.config.models import Scenario
+from negotiation.config.paths import check_writable
 from negotiation.config.resolve import parse_set, resolve
+from negotiation.files import atomic_write
 from negotiation.play import debrief, report, saves
 from negotiation.play.saves import SaveError
 from negotiation.play.script import Script
@@ -116,6 +118,7 @@ def _start(args: PlayOptions) -> tuple[Session, Path]:
     scenario = resolve(args.scenario or PLAY_SCENARIO, overrides or None)
     seats = seats_of(scenario, args.seats)
     path = args.save or default_save_path(scenario, seats)
+    check_writable(path, "--save", folder=False)
     if path.exists():
         raise ConfigError([Problem(str(path), None, "--save", "already exists; choose a new file so no game is "
                                                               "overwritten (or resume it with --load)")])
@@ -134,15 +137,26 @@ def play(args: PlayOptions, console: Console) -> int:
         return [debrief.make(s.result(), seat, compare, s.seats) for seat in s.seats]
 
     folder = path.with_name(path.stem + "-debrief")
+    before = path.read_bytes() if path.is_file() else None
     console.print(f"Saving to [bold]{path}[/bold] after every turn.")
     try:
         return Terminal(session, path, console, script=script, debrief=debriefs, debrief_dir=folder).play()
     except ConfigError:
-        saves.save(session, path)  # a refused scripted move: keep the game played so far
+        if before is None:
+            saves.save(session, path)  # a refused scripted move: keep the game played so far
+        else:
+            _restore(path, before)  # a failed command leaves the save it resumed as it was
         raise
 
 
+def _restore(path: Path, data: bytes) -> None:
+    """Put a file's earlier bytes back, atomically (saves are private to their owner)."""
+    atomic_write(path, data, private=True)
+
+
 def class_report(args: ReportOptions, console: Console) -> int:
+    if args.out is not None:
+        check_writable(args.out, "--out")
     paths = report.collect(args.saves)
     games, reference = report.read_games(paths, args.scenario)
     frame = report.table(games)

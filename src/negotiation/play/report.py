@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from negotiation import csvsafe
 from negotiation.play.saves import SaveError, load
 from negotiation.play.session import Session
 from negotiation.plots import subplots
@@ -92,7 +93,7 @@ def table(games: list[Game]) -> pd.DataFrame:
 def write(frame: pd.DataFrame, games: list[Game], folder: Path) -> list[Path]:
     """report.csv and the plots into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(folder / "report.csv", index=False)
+    csvsafe.escape(frame).to_csv(folder / "report.csv", index=False)
     paths = [folder / "report.csv"]
     if frame.empty:
         return paths

@@ -29,7 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from negotiation.config.models import TURNS_PER_YEAR, Scenario
+from negotiation.config.constants import TURNS_PER_YEAR
+from negotiation.config.models import Scenario
 from negotiation.model import TruceModel
 from negotiation.negotiation import Bargaining, Question, check_offer
 from negotiation.observation import Decision, Offer, Response
