@@ -8,21 +8,25 @@ import json
 from negotiation.web import tokens
 
 SECRET = b"s" * 32
+ISSUED = 1_800_000_000.0  # a fixed signing time, so the tests read tokens at chosen moments
 
 
 def _pass(**changes) -> tokens.Pass:
-    fields = {"game": "g1", "player": "p7", "seats": ("US", "JP"), "name": "Team blue", **changes}
+    fields = {"game": "g1", "player": "p7", "seats": ("US", "JP"), "name": "Team blue", "issued": ISSUED, **changes}
     return tokens.Pass(**fields)
 
 
-def test_a_signed_pass_reads_back_whole():
-    assert tokens.verify(SECRET, tokens.sign(SECRET, _pass()), "g1") == _pass()
+def test_a_signed_pass_reads_back_whole_for_a_day():
+    token = tokens.sign(SECRET, _pass())
+    assert tokens.verify(SECRET, token, "g1", now=ISSUED + 60) == _pass()
+    assert tokens.verify(SECRET, token, "g1", now=ISSUED + tokens.TOKEN_TTL) == _pass()
+    assert tokens.verify(SECRET, token, "g1", now=ISSUED + tokens.TOKEN_TTL + 1) is None
 
 
 def test_a_token_of_another_game_or_under_another_secret_is_refused():
     token = tokens.sign(SECRET, _pass())
-    assert tokens.verify(SECRET, token, "g2") is None
-    assert tokens.verify(b"t" * 32, token, "g1") is None
+    assert tokens.verify(SECRET, token, "g2", now=ISSUED) is None
+    assert tokens.verify(b"t" * 32, token, "g1", now=ISSUED) is None
 
 
 def test_an_edited_payload_is_refused_even_when_well_formed():
@@ -30,7 +34,7 @@ def test_an_edited_payload_is_refused_even_when_well_formed():
     data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     data["s"] = ["US", "JP", "CN"]  # claim one more seat
     forged = base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
-    assert tokens.verify(SECRET, f"{forged}.{mac}", "g1") is None
+    assert tokens.verify(SECRET, f"{forged}.{mac}", "g1", now=ISSUED) is None
 
 
 def test_junk_is_refused_without_an_exception():
