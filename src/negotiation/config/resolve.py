@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,26 +18,8 @@ from pydantic import BaseModel, ValidationError
 
 from negotiation.config.errors import ConfigError, Problem, suggest
 from negotiation.config.models import Scenario
+from negotiation.config.shipped import DEFAULT_SCENARIO, builtin_profiles, builtin_scenarios, data_root
 from negotiation.config.yamlio import Origins, Path_, read_yaml
-
-DEFAULT_SCENARIO = "busan_truce_2025"
-
-
-def data_root() -> Path:
-    """Where the shipped ``agents/`` and ``configs/`` live (source checkout or installed data)."""
-    here = Path(__file__).resolve()
-    checkout = here.parents[3]
-    if (checkout / "agents").is_dir() and (checkout / "configs").is_dir():
-        return checkout
-    return here.parents[1] / "data"
-
-
-def builtin_scenarios() -> list[str]:
-    return sorted(p.stem for p in (data_root() / "configs" / "scenarios").glob("*.yaml"))
-
-
-def builtin_profiles() -> list[str]:
-    return sorted(p.stem for p in (data_root() / "agents").glob("*.yaml"))
 
 
 def find_scenario(name_or_path: str | Path) -> Path:
@@ -59,7 +42,7 @@ def _find_profile(value: str, scenario_file: Path) -> Path:
     path = data_root() / "agents" / f"{value}.yaml"
     if not path.exists():
         names = builtin_profiles()
-        raise ConfigError([Problem(str(scenario_file), None, "profile",
+        raise ConfigError([Problem(str(scenario_file), None, "",  # load_raw names the field
                                    f"unknown profile '{value}'{suggest(value, names)}; built-in: {', '.join(names)}")])
     return path
 
@@ -91,8 +74,9 @@ def load_raw(name_or_path: str | Path) -> tuple[dict, Origins]:
                 profile_path = _find_profile(str(entry["profile"]), path)
                 profile, prof_origins = read_yaml(profile_path)
             except ConfigError as exc:
-                problems += [Problem(p.file, p.line or line, p.field or f"countries.{key}.profile", p.message)
-                             for p in exc.problems]
+                # a problem inside the profile keeps the profile's own line; one about the name, the scenario's
+                problems += [Problem(p.file, p.line if p.file != file else p.line or line,
+                                     p.field or f"countries.{key}.profile", p.message) for p in exc.problems]
                 continue
             if not isinstance(profile, dict):
                 problems.append(Problem(str(profile_path), 1, "", "a country profile must be a YAML mapping"))
@@ -142,7 +126,7 @@ def apply_overrides(data: dict, origins: Origins, overrides: dict[str, Any], ful
         parts: list[str | int] = [int(p) if p.isdigit() else p for p in key.split(".")]
         node: Any = data
         for part in parts[:-1]:
-            node = node[part] if isinstance(node, list) else node.setdefault(part, {})
+            node = node[int(part)] if isinstance(node, list) else node.setdefault(part, {})
         node[parts[-1]] = value
         origins[tuple(parts)] = ("--set " + key, 0)
     if problems:
@@ -181,7 +165,7 @@ def _where(origins: Origins, loc: tuple, default_file: str) -> tuple[str, int | 
     return default_file, None
 
 
-def _describe(error: dict) -> str:
+def _describe(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     msg = error["msg"]
     if kind == "extra_forbidden":
@@ -238,9 +222,10 @@ def _extra_hint(model: type[BaseModel], loc: tuple) -> str:
     return ""
 
 
-def _validate(data: dict, origins: Origins, file: str) -> Scenario:
+def _validate(data: dict, origins: Origins, file: str, whole_game: bool = False) -> Scenario:
+    """``whole_game``: the scenario is played to its own ``turns``, so a later event is an error."""
     try:
-        return Scenario.model_validate(data)
+        return Scenario.model_validate(data, context={"whole_game": whole_game})
     except ValidationError as exc:
         raise ConfigError(problems_from_validation(exc, origins, file)) from None
 
@@ -249,10 +234,10 @@ def resolve(name_or_path: str | Path = DEFAULT_SCENARIO, overrides: dict[str, An
     """Load, merge, override and validate a scenario; raise ConfigError listing every problem."""
     data, origins = load_raw(name_or_path)
     file = str(find_scenario(name_or_path))
-    scenario = _validate(data, origins, file)
+    scenario = _validate(data, origins, file, whole_game=True)
     if overrides:
         data = apply_overrides(data, origins, overrides, scenario.model_dump())
-        scenario = _validate(data, origins, file)
+        scenario = _validate(data, origins, file, whole_game="turns" not in overrides)
     _check_strategies(scenario, origins, file)
     return scenario
 

@@ -1,9 +1,13 @@
-"""The bodies of ``negotiation play``, ``report`` and ``new-scenario`` (cli.py parses options)."""
+"""The bodies of ``negotiation play``, ``report`` and ``new-scenario``.
+
+cli.py parses the command line and hands each command its typed options (the dataclasses
+below), so a notebook or a test calls these with the same options as the command does.
+"""
 
 from __future__ import annotations
 
-import argparse
 import sys
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -12,7 +16,9 @@ from rich.table import Table
 
 from negotiation.config.errors import ConfigError, Problem, suggest
 from negotiation.config.models import Scenario
+from negotiation.config.paths import check_writable
 from negotiation.config.resolve import parse_set, resolve
+from negotiation.files import atomic_write
 from negotiation.play import debrief, report, saves
 from negotiation.play.saves import SaveError
 from negotiation.play.script import Script
@@ -20,6 +26,39 @@ from negotiation.play.session import Session
 from negotiation.play.terminal import Terminal
 
 PLAY_SCENARIO = "classroom_intro"
+
+
+@dataclass(frozen=True)
+class PlayOptions:
+    """``negotiation play``: a new game of ``scenario`` at ``seats`` (ids or names), or ``load`` a save."""
+
+    scenario: str | None = None
+    seats: list[str] = field(default_factory=list)
+    load: Path | None = None
+    save: Path | None = None
+    name: str | None = None
+    moves: str | None = None  # a moves file, '-' for standard input
+    compare: list[str] | None = None  # strategies the debrief replays (None: the scenario's choice)
+    seed: int | None = None
+    turns: int | None = None
+    sets: list[str] = field(default_factory=list)  # KEY=VALUE overrides
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """``negotiation report``: the saves (files or folders) to compare."""
+
+    saves: list[Path]
+    out: Path | None = None
+    scenario: str | None = None
+
+
+@dataclass(frozen=True)
+class NewScenarioOptions:
+    """``negotiation new-scenario``: write NAME.yaml, a copy of ``source`` (default: the template)."""
+
+    name: str
+    source: str | None = None
 
 
 def seats_of(scenario: Scenario, wanted: list[str]) -> list[str]:
@@ -61,7 +100,7 @@ def default_save_path(scenario: Scenario, seats: list[str], root: Path = Path("s
     return path
 
 
-def _start(args: argparse.Namespace) -> tuple[Session, Path]:
+def _start(args: PlayOptions) -> tuple[Session, Path]:
     if args.load is not None:
         clash = [flag for flag, value in (("SCENARIO", args.scenario), ("--as", args.seats), ("--seed", args.seed),
                                           ("--turns", args.turns), ("--set", args.sets)) if value]
@@ -79,13 +118,14 @@ def _start(args: argparse.Namespace) -> tuple[Session, Path]:
     scenario = resolve(args.scenario or PLAY_SCENARIO, overrides or None)
     seats = seats_of(scenario, args.seats)
     path = args.save or default_save_path(scenario, seats)
+    check_writable(path, "--save", folder=False)
     if path.exists():
         raise ConfigError([Problem(str(path), None, "--save", "already exists; choose a new file so no game is "
                                                               "overwritten (or resume it with --load)")])
     return Session(scenario, seats, seed=args.seed, name=args.name or ""), path
 
 
-def play(args: argparse.Namespace, console: Console) -> int:
+def play(args: PlayOptions, console: Console) -> int:
     session, path = _start(args)
     script = None
     if args.moves is not None:
@@ -97,15 +137,26 @@ def play(args: argparse.Namespace, console: Console) -> int:
         return [debrief.make(s.result(), seat, compare, s.seats) for seat in s.seats]
 
     folder = path.with_name(path.stem + "-debrief")
+    before = path.read_bytes() if path.is_file() else None
     console.print(f"Saving to [bold]{path}[/bold] after every turn.")
     try:
         return Terminal(session, path, console, script=script, debrief=debriefs, debrief_dir=folder).play()
     except ConfigError:
-        saves.save(session, path)  # a refused scripted move: keep the game played so far
+        if before is None:
+            saves.save(session, path)  # a refused scripted move: keep the game played so far
+        else:
+            _restore(path, before)  # a failed command leaves the save it resumed as it was
         raise
 
 
-def class_report(args: argparse.Namespace, console: Console) -> int:
+def _restore(path: Path, data: bytes) -> None:
+    """Put a file's earlier bytes back, atomically (saves are private to their owner)."""
+    atomic_write(path, data, private=True)
+
+
+def class_report(args: ReportOptions, console: Console) -> int:
+    if args.out is not None:
+        check_writable(args.out, "--out")
     paths = report.collect(args.saves)
     games, reference = report.read_games(paths, args.scenario)
     frame = report.table(games)
@@ -128,7 +179,7 @@ def class_report(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-def new_scenario(args: argparse.Namespace, console: Console) -> int:
+def new_scenario(args: NewScenarioOptions, console: Console) -> int:
     from negotiation.config.scaffold import copy_scenario
     from negotiation.config.validate import validate_path
 

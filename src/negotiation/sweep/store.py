@@ -14,7 +14,6 @@ file is complete or absent: a killed sweep loses at most the chunks in flight.
 from __future__ import annotations
 
 import json
-import os
 import platform
 import subprocess
 from datetime import UTC, datetime
@@ -30,6 +29,7 @@ import yaml
 
 from negotiation.config.errors import ConfigError, Problem
 from negotiation.config.resolve import data_root
+from negotiation.files import atomic_write
 from negotiation.sweep.columns import cell, design_schema, param_types
 from negotiation.sweep.sweepfile import Sweep
 from negotiation.sweep.worker import ChunkResult
@@ -74,7 +74,12 @@ class Store:
         path = folder / MANIFEST
         if not path.is_file():
             raise ConfigError([Problem(str(folder), None, "--resume", "is not a sweep folder (no manifest.json)")])
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+            manifest["sweep"]["fingerprint"], manifest["sweep"]["name"]  # noqa: B018 - both are needed below
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ConfigError([Problem(str(path), None, "--resume", f"is damaged and cannot be read ({exc}); "
+                                                                    "run the sweep again into a new folder")]) from None
         if manifest["sweep"]["fingerprint"] != sweep.fingerprint:
             raise ConfigError([Problem(str(folder), None, "--resume",
                                        f"holds a different sweep ('{manifest['sweep']['name']}', fingerprint "
@@ -126,15 +131,11 @@ class Store:
 
 
 def _atomic_parquet(table: pa.Table, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    atomic_write(path, lambda tmp: pq.write_table(table, tmp))
 
 
 def _atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write(path, text)
 
 
 def _design_table(sweep: Sweep, design: pd.DataFrame) -> pa.Table:

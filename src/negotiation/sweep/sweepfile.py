@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,11 @@ from negotiation.config.models import Scenario
 from negotiation.config.resolve import find_scenario, problems_from_validation, resolve, with_overrides
 from negotiation.config.yamlio import Origins, read_yaml
 from negotiation.sweep.design import Axis, point_count
+from negotiation.sweep.outcomes import outcome_columns, series_columns
 from negotiation.sweep.spec import SweepSpec
 
 ALWAYS_KEPT = ("held", "break_turn", "turns")
+MAX_RUNS = 10_000_000  # runs in one sweep folder
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,29 @@ def read_sweep(path: Path, replications: int | None = None, samples: int | None 
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(problems_from_validation(exc, origins, file, SweepSpec)) from None
+    _check_size(spec, origins, file)
     base = _base_scenario(spec, path, origins)
     axes = [Axis(key, param, _is_integer(base, key)) for key, param in spec.parameters.items()]
     _check_parameters(base, axes, origins, file)
     outcomes, series = _check_columns(spec, base, origins, file)
     return Sweep(spec, file, path.read_text(encoding="utf-8"), base, axes, outcomes, series)
+
+
+def _check_size(spec: SweepSpec, origins: Origins, file: str) -> None:
+    """Refuse a sweep too large to be meant (a typo in replications, samples or steps) before any
+    design is made: making it would exhaust the memory instead of answering."""
+    d, k = spec.design, len(spec.parameters)
+    if d.kind == "grid":
+        points = math.prod(len(p.values) if p.values is not None else (p.steps or 1) for p in spec.parameters.values())
+    else:
+        per = {"sobol": 2 * k + 2 if getattr(d, "second_order", False) else k + 2, "morris": k + 1}.get(d.kind, 1)
+        points = (d.samples or 1) * per
+    runs = points * spec.replications
+    if runs > MAX_RUNS:
+        where = _line(origins, ("replications",), file)
+        raise ConfigError([Problem(*where, "replications", f"{points:,} design points x {spec.replications:,} "
+                                   f"replications = {runs:,} runs, more than {MAX_RUNS:,}; split it into smaller "
+                                   "sweeps")])
 
 
 def _line(origins: Origins, loc: tuple, file: str) -> tuple[str, int | None]:
@@ -161,12 +182,11 @@ def _check_parameters(base: Scenario, axes: list[Axis], origins: Origins, file: 
 
 def _check_columns(spec: SweepSpec, base: Scenario, origins: Origins,
                    file: str) -> tuple[list[str], dict[str, str]]:
-    """The outcome and series columns to keep, checked against a one-turn run of the base scenario."""
-    from negotiation.api import run
-
-    probe = run(with_overrides(base, {"turns": 1}), seed=0)
-    known_outcomes = [*probe.outcome(), "turns"]
-    known_series = [k for k in probe.records[0] if k != "turn"]
+    """The outcome and series columns to keep, checked against those a run of the base scenario has
+    (declared in :mod:`negotiation.sweep.outcomes`: checking a file runs no game)."""
+    known_outcomes = outcome_columns(base)
+    known_types = series_columns(base)
+    known_series = list(known_types)
     problems = []
     for field, wanted, known in (("outcomes", spec.outcomes or [], known_outcomes),
                                  ("series", spec.series, known_series)):
@@ -179,6 +199,5 @@ def _check_columns(spec: SweepSpec, base: Scenario, origins: Origins,
         raise ConfigError(problems)
     # the analysis needs these three whatever else is kept
     kept = list(dict.fromkeys([*ALWAYS_KEPT, *(spec.outcomes or known_outcomes)]))
-    first = probe.records[0]
-    return kept, {name: type(first[name]).__name__ for name in spec.series}
+    return kept, {name: known_types[name] for name in spec.series}
 

@@ -8,39 +8,70 @@ needs to resume lives in its state folder (``--resume DIR``).
 
 from __future__ import annotations
 
-import argparse
 import socket
 import sys
 import webbrowser
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import uvicorn
 from rich.console import Console
 
 from negotiation.config.errors import ConfigError, Problem
 from negotiation.config.models import Scenario
+from negotiation.config.paths import check_writable
 from negotiation.config.resolve import parse_set, resolve
 from negotiation.play import saves
 from negotiation.play.commands import PLAY_SCENARIO, seats_of
 from negotiation.play.session import Session
 from negotiation.web.app import Host, create_app
 from negotiation.web.room import Room, Settings
+from negotiation.web.security import LOOPBACK_NAMES
 from negotiation.web.state import StateError, Store
 
 LOOPBACK = "127.0.0.1"
 MAX_WS_BYTES = 65536  # frames above this are refused by the protocol layer before the app sees them
 
 
-def serve(args: argparse.Namespace, console: Console) -> int:
+@dataclass(frozen=True)
+class ServeOptions:
+    """``negotiation serve``: one student's game, or with ``klass`` a classroom game (cli.py fills it)."""
+
+    scenario: str | None = None
+    port: int = 8000
+    klass: bool = False  # a classroom game: join code, seats, the instructor's dashboard
+    host: str | None = None  # the address to listen on (classroom only; default: loopback)
+    seats: list[str] = field(default_factory=list)
+    timer: int = 0
+    team_size: int = 0
+    state: Path | None = None
+    resume: Path | None = None
+    load: Path | None = None
+    saves: Path = Path("saves")
+    name: str | None = None
+    compare: list[str] | None = None
+    seed: int | None = None
+    turns: int | None = None
+    sets: list[str] = field(default_factory=list)
+    no_browser: bool = False
+
+
+def serve(args: ServeOptions, console: Console) -> int:
     _check(args)
-    host = _host(args)
-    sock = _bind(args.host or LOOPBACK, args.port)
+    sock = _bind(args.host or LOOPBACK, args.port)  # first: a port in use must not leave a state folder behind
+    try:
+        host = _host(args)
+    except BaseException:
+        sock.close()
+        raise
     port = sock.getsockname()[1]
     local = f"http://{LOOPBACK}:{port}"
     if host.classroom:
         assert host.room is not None and host.store is not None
         host.join_url = _join_url(args.host, port, host.room.join_code)
+        host.hosts = allowed_hosts(args.host, host.join_url)
         admin = f"{local}/admin?token={host.room.admin_token}"
         console.print(f"Classroom game [bold]{host.scenario.name}[/bold] · state folder {host.store.folder}")
         console.print(f"(after a restart: negotiation serve --resume {host.store.folder})")
@@ -61,7 +92,7 @@ def serve(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-def _check(args: argparse.Namespace) -> None:
+def _check(args: ServeOptions) -> None:
     clash = []
     if args.host and not args.klass:
         clash.append("--host needs --class: a single student's game is served on this computer only")
@@ -73,7 +104,7 @@ def _check(args: argparse.Namespace) -> None:
         raise ConfigError([Problem("serve", None, "", c) for c in clash])
 
 
-def _host(args: argparse.Namespace) -> Host:
+def _host(args: ServeOptions) -> Host:
     if args.resume:
         return resumed_host(args.resume, args.compare)
     if args.load:
@@ -89,11 +120,14 @@ def _host(args: argparse.Namespace) -> Host:
         overrides["turns"] = args.turns
     scenario = resolve(args.scenario or PLAY_SCENARIO, overrides or None)
     if not args.klass:
+        check_writable(args.saves, "--saves")
         host = Host(scenario, classroom=False, saves=args.saves, seed=args.seed, compare=args.compare)
         if args.seats:
             host.new_solo_room(seats_of(scenario, args.seats), args.name or "")
         return host
     seats = seats_of(scenario, args.seats) if args.seats else list(scenario.countries)
+    if args.state is not None:
+        check_writable(args.state, "--state")
     folder = args.state or Path("classes") / f"{scenario.name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
     return classroom_host(scenario, seats, folder, seed=args.seed, name=args.name, timer=args.timer,
                           team_size=args.team_size, compare=args.compare)
@@ -142,13 +176,25 @@ def _bind(address: str, port: int) -> socket.socket:
     return sock
 
 
+def allowed_hosts(bound: str | None, join_url: str) -> frozenset[str]:
+    """The host names a browser may use to reach this server (any other name in a Host header is
+    refused, which defeats DNS rebinding; IP addresses are always accepted): localhost, and with
+    --host the name students are given and this computer's own name."""
+    names = set(LOOPBACK_NAMES)
+    if bound:
+        hostname = socket.gethostname().lower()
+        names |= {bound.strip("[]").lower(), (urlsplit(join_url).hostname or "").lower(), hostname,
+                  f"{hostname}.local"}
+    return frozenset(n for n in names if n)
+
+
 def _join_url(bound: str | None, port: int, code: str) -> str:
     """The address students type: this computer's network address when serving beyond loopback."""
     name = LOOPBACK
     if bound and bound not in ("0.0.0.0", "::"):
         name = bound
     elif bound:
-        addresses = sorted({info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
-                            if not info[4][0].startswith("127.")})
+        addresses = sorted({str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+                            if not str(info[4][0]).startswith("127.")})
         name = addresses[0] if addresses else socket.gethostname()
     return f"http://{name}:{port}/join/{code}"
