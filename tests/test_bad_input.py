@@ -78,9 +78,9 @@ def test_a_start_that_is_not_year_month_and_a_negative_seed_name_their_lines(wri
 
 
 def test_an_infinite_cost_is_refused_instead_of_a_total_of_minus_infinity(write, capsys):
-    path = intro(write, "inf.yaml", "        cost: 0.50\n", "        cost: .inf\n")
+    path = intro(write, "inf.yaml", "        cost: 0.25\n", "        cost: .inf\n")
     assert refused(capsys, "validate", str(path)) == [
-        f"{path}:{line_of(path, 'cost: .inf')}: countries.US.pledges.0.cost: input should be a finite number (got inf)"]
+        f"{path}:{line_of(path, 'cost: .inf')}: countries.CN.pledges.1.cost: input should be a finite number (got inf)"]
 
 
 def test_an_event_after_the_last_turn_is_refused_but_a_shortened_game_still_runs(write, tmp_path, capsys):

@@ -11,7 +11,9 @@ from __future__ import annotations
 from negotiation.config.models import Scenario
 
 # RunResult.outcome(): the truce, the end state, then one payoff per country
-_OUTCOMES = ("held", "break_turn", "breaker", "break_pledge", "break_cause", "misread", "allied_share", "china_share")
+_OUTCOMES = ("held", "collapsed", "collapse_turn", "collapse_cause", "collapse_country", "breaches", "recoveries",
+             "cooperation_rate", "mutual_defection_turns", "break_turn", "breaker", "break_pledge", "break_cause",
+             "allied_share", "china_share")
 # the model's per-turn record: world columns, then these per country (all floats)
 _SERIES = {"status": "str", "allied_share": "float", "china_share": "float", "pledges_honoured": "int",
            "pledges_active": "int"}
