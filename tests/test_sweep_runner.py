@@ -28,12 +28,17 @@ def test_a_sweep_writes_manifest_design_and_one_row_per_run(sweep_file, tmp_path
     assert sweep_into(sweep_file(replications=3), out, "--workers", "1") == 0
     assert "24 runs done" in capsys.readouterr().out
     assert {p.name for p in out.iterdir()} == {"manifest.json", "sweep.yaml", "scenario.yaml", "design.parquet",
-                                               "results"}
+                                               "codebook.md", "codebook.json", "results"}
     frame = load(out)
     assert len(frame) == 24 and frame["run_id"].is_unique and (frame["status"] == "ok").all()
     assert frame[["point", "replication"]].values.tolist() == [[p, r] for p in range(8) for r in range(3)]
     assert {"countries.A.preferences.patience", "countries.B.strategy.name", "held", "break_turn", "breaker",
-            "break_cause", "misread", "payoff.A", "payoff.B", "allied_share", "china_share"} <= set(frame.columns)
+            "break_cause", "payoff.A", "payoff.B", "allied_share", "china_share"} <= set(frame.columns)
+    assert "misread" not in frame.columns  # the same as break_cause == 'misread'
+    session = json.loads((out / "manifest.json").read_text())["sessions"][0]
+    assert session["command"] == ["negotiation", "sweep", str(sweep_file(replications=3)), "--out", str(out),
+                                  "--workers", "1"]
+    assert session["executor"] == "SerialExecutor" and session["scheduler"] is None and "git_dirty" in session
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["state"] == "complete"
     assert manifest["counts"] == {"runs": 24, "done": 24, "ok": 24, "failed": 0}
@@ -177,7 +182,7 @@ def test_kill_9_loses_at_most_the_chunks_in_flight_and_resume_ends_identical(swe
     assert sweep_into(path, tmp_path / "clean", "--workers", "1") == 0
     pd.testing.assert_frame_equal(load(out), load(tmp_path / "clean"))
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["state"] == "complete" and [s["state"] for s in manifest["sessions"]] == ["running", "complete"]
+    assert manifest["state"] == "complete" and [s["state"] for s in manifest["sessions"]] == ["abandoned", "complete"]
 
 
 def test_ctrl_c_stops_cleanly_and_says_how_to_resume(sweep_file, tmp_path):

@@ -264,6 +264,11 @@ class Scenario(Strict):
     scoring: Scoring = Field(default_factory=Scoring)
     sources: dict[str, str] = Field(default_factory=dict)
 
+    def __iter__(self):  # type: ignore[override]
+        # a scenario is one value, not a collection of (field, value) pairs: mesa.batch_run
+        # then takes parameters={"scenario": scenario} without a list around it
+        raise TypeError("a Scenario is not iterable; use scenario.model_dump() for its fields")
+
     @model_validator(mode="after")
     def _references(self) -> Scenario:
         # Cross-references are checked here so each error names the offending field.

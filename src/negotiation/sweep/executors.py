@@ -23,6 +23,7 @@ IN_FLIGHT_PER_WORKER = 2
 
 class Executor(Protocol):
     workers: int
+    scheduler: str | None  # where the work goes: a Dask scheduler's address, None for this machine
 
     def imap(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]: ...
 
@@ -37,6 +38,7 @@ class SerialExecutor:
     """Runs chunks one after another in this process (``--workers 1``): no start-up, easy to debug."""
 
     workers = 1
+    scheduler = None
 
     def imap(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         for item in items:
@@ -55,8 +57,11 @@ class PoolExecutor:
     """A local process pool. 'forkserver' children start clean even though the parent runs
     a progress thread (forking a threaded process can deadlock)."""
 
+    scheduler = None
+
     def __init__(self, workers: int):
         self.workers = workers
+        self._aborted = False
         context = multiprocessing.get_context("forkserver")
         # the server imports the engine once; every worker forked from it starts warm
         context.set_forkserver_preload(["negotiation.sweep.worker"])
@@ -66,17 +71,32 @@ class PoolExecutor:
         pending: set[Future] = set()
         source = iter(items)
         window = self.workers * IN_FLIGHT_PER_WORKER
-        for item in source:
-            pending.add(self._pool.submit(fn, item))
-            if len(pending) >= window:
+        try:
+            for item in source:
+                pending.add(self._pool.submit(fn, item))
+                if len(pending) >= window:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    yield from (f.result() for f in done)
+            while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 yield from (f.result() for f in done)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            yield from (f.result() for f in done)
+        except KeyboardInterrupt:
+            # Ctrl-C: stop the workers now, but hand over the chunks that had already finished
+            finished = [f for f in pending if f.done() and not f.cancelled() and f.exception() is None]
+            self.abort()
+            yield from (f.result() for f in finished)
+            raise
+
+    def abort(self) -> None:
+        """Stop at once: cancel queued chunks and end the worker processes (their chunks are lost)."""
+        self._aborted = True
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.shutdown(wait=not self._aborted, cancel_futures=True)
 
 
 class DaskExecutor:
@@ -101,6 +121,7 @@ class DaskExecutor:
                 raise ConfigError([Problem("--scheduler", None, scheduler,
                                            f"cannot reach the Dask scheduler: {exc}")]) from None
         self.workers = max(1, sum(self._client.nthreads().values()))
+        self.scheduler = self._client.scheduler.address if self._client.scheduler else scheduler
 
     def imap(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         from distributed import as_completed
@@ -110,13 +131,21 @@ class DaskExecutor:
         # pure=False: two chunks with equal inputs are still two tasks
         first = [self._client.submit(fn, item, pure=False) for _, item in zip(range(window), source, strict=False)]
         running = as_completed(first)
-        for future in running:
-            result = future.result()
-            future.release()
-            nxt = next(source, None)
-            if nxt is not None:
-                running.add(self._client.submit(fn, nxt, pure=False))
-            yield result
+        try:
+            for future in running:
+                result = future.result()
+                future.release()
+                nxt = next(source, None)
+                if nxt is not None:
+                    running.add(self._client.submit(fn, nxt, pure=False))
+                yield result
+        except KeyboardInterrupt:
+            # Ctrl-C: keep chunks already finished, cancel the rest on the cluster
+            waiting = list(running.futures)
+            finished = [f for f in waiting if f.status == "finished"]
+            self._client.cancel([f for f in waiting if f.status != "finished"])
+            yield from (f.result() for f in finished)
+            raise
 
     def close(self) -> None:
         self._client.close()
