@@ -202,3 +202,14 @@ def test_when_most_truces_break_the_box_explains_where_it_held():
     box = discover(frame, ["a", "b", "c"], "tree")
     assert box.outcome == "holds" and set(box.bounds) == {"a", "b"}
     assert box.sentence().startswith("the truce holds in ") and "of truces that held" in box.sentence()
+
+
+def test_survival_follows_collapse_when_the_engine_reports_it():
+    from negotiation.analysis.survival import by_level, event_column
+
+    frame = pd.DataFrame({"x": [1, 1, 2, 2], "turns": [5] * 4,
+                          "break_turn": pd.array([0, 1, 0, None], dtype="Int64"),  # breaches that may heal
+                          "collapse_turn": pd.array([None, 3, None, None], dtype="Int64")})
+    assert event_column(frame) == "collapse_turn" and event_column(frame.drop(columns="collapse_turn")) == "break_turn"
+    curves = by_level(frame, frame["x"])
+    assert curves[1].tolist() == [1.0, 1.0, 1.0, 0.5, 0.5] and curves[2].tolist() == [1.0] * 5

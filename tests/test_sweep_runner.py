@@ -80,6 +80,9 @@ def test_results_are_identical_on_a_dask_cluster(sweep_file, tmp_path, capsys):
                                   dashboard_address=None) as cluster:
         assert sweep_into(path, tmp_path / "dask", "--executor", "dask", "--scheduler",
                           cluster.scheduler_address, "--chunk-size", "5") == 0
+        address = cluster.scheduler_address
+    session = json.loads((tmp_path / "dask" / "manifest.json").read_text())["sessions"][0]
+    assert session["scheduler"] == address and session["workers"] == 2
     assert sweep_into(path, tmp_path / "dask-local", "--executor", "dask", "--workers", "2") == 0
     for name in ("dask", "dask-local"):
         pd.testing.assert_frame_equal(load(tmp_path / "local"), load(tmp_path / name))
@@ -223,6 +226,11 @@ def test_ctrl_c_does_not_wait_for_running_chunks(sweep_file, tmp_path):
     proc = _start(path, out, chunk=160)
     deadline = time.monotonic() + 60
     while not (out / "manifest.json").exists() or json.loads((out / "manifest.json").read_text())["state"] != "running":
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    import psutil
+
+    while len(psutil.Process(proc.pid).children(recursive=True)) < 3:  # the fork server and two workers
         assert proc.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
     time.sleep(1.0)  # both workers are inside their chunk now

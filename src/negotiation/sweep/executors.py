@@ -8,9 +8,11 @@ function of its scenario, parameters and seed only.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Protocol
@@ -19,6 +21,9 @@ from negotiation.config.errors import ConfigError, Problem
 
 # chunks queued per worker: enough to keep every worker busy while the parent writes files
 IN_FLIGHT_PER_WORKER = 2
+# seconds between looks at Ctrl-C while chunks run
+POLL = 0.2
+_END = object()
 
 
 class Executor(Protocol):
@@ -32,6 +37,33 @@ class Executor(Protocol):
 
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class Interrupt:
+    """Ctrl-C as a flag while an executor waits for chunks, acted on between waits.
+
+    A KeyboardInterrupt raised inside ``concurrent.futures.wait`` can leave a future's lock
+    held, and the pool's shutdown then deadlocks; so the handler only sets a flag, and the
+    executor stops its workers and raises KeyboardInterrupt itself, within ``POLL`` seconds.
+    """
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._previous: Any = None
+
+    def __enter__(self) -> Interrupt:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, lambda signum, frame: self._event.set())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+    @property
+    def requested(self) -> bool:
+        return self._event.is_set()
 
 
 class SerialExecutor:
@@ -71,21 +103,27 @@ class PoolExecutor:
         pending: set[Future] = set()
         source = iter(items)
         window = self.workers * IN_FLIGHT_PER_WORKER
-        try:
-            for item in source:
-                pending.add(self._pool.submit(fn, item))
-                if len(pending) >= window:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    yield from (f.result() for f in done)
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                yield from (f.result() for f in done)
-        except KeyboardInterrupt:
-            # Ctrl-C: stop the workers now, but hand over the chunks that had already finished
-            finished = [f for f in pending if f.done() and not f.cancelled() and f.exception() is None]
-            self.abort()
-            yield from (f.result() for f in finished)
-            raise
+        with Interrupt() as interrupt:
+            while True:
+                try:
+                    while len(pending) < window and (item := next(source, _END)) is not _END:
+                        pending.add(self._pool.submit(fn, item))
+                except Exception:
+                    if not interrupt.requested:
+                        raise
+                    # Ctrl-C reached the process group while workers were starting: stop as asked
+                    self.abort()
+                    raise KeyboardInterrupt from None
+                if not pending:
+                    return
+                done, pending = wait(pending, timeout=POLL, return_when=FIRST_COMPLETED)
+                yield from (f.result() for f in done)  # a Ctrl-C while the caller writes only sets the flag
+                if interrupt.requested:
+                    # stop the workers now, but hand over the chunks that had already finished
+                    finished = [f for f in pending if f.done() and not f.cancelled() and f.exception() is None]
+                    self.abort()
+                    yield from (f.result() for f in finished)
+                    raise KeyboardInterrupt
 
     def abort(self) -> None:
         """Stop at once: cancel queued chunks and end the worker processes (their chunks are lost)."""
@@ -124,28 +162,33 @@ class DaskExecutor:
         self.scheduler = self._client.scheduler.address if self._client.scheduler else scheduler
 
     def imap(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-        from distributed import as_completed
+        from distributed import TimeoutError as DaskTimeout
+        from distributed import wait as dask_wait
 
         source = iter(items)
         window = self.workers * IN_FLIGHT_PER_WORKER
-        # pure=False: two chunks with equal inputs are still two tasks
-        first = [self._client.submit(fn, item, pure=False) for _, item in zip(range(window), source, strict=False)]
-        running = as_completed(first)
-        try:
-            for future in running:
-                result = future.result()
-                future.release()
-                nxt = next(source, None)
-                if nxt is not None:
-                    running.add(self._client.submit(fn, nxt, pure=False))
-                yield result
-        except KeyboardInterrupt:
-            # Ctrl-C: keep chunks already finished, cancel the rest on the cluster
-            waiting = list(running.futures)
-            finished = [f for f in waiting if f.status == "finished"]
-            self._client.cancel([f for f in waiting if f.status != "finished"])
-            yield from (f.result() for f in finished)
-            raise
+        pending: list = []
+        with Interrupt() as interrupt:
+            while True:
+                while len(pending) < window and (item := next(source, _END)) is not _END:
+                    # pure=False: two chunks with equal inputs are still two tasks
+                    pending.append(self._client.submit(fn, item, pure=False))
+                if not pending:
+                    return
+                with contextlib.suppress(DaskTimeout):  # nothing finished yet: look at Ctrl-C, then wait on
+                    dask_wait(pending, timeout=POLL, return_when="FIRST_COMPLETED")
+                done = [f for f in pending if f.done()]
+                pending = [f for f in pending if not f.done()]
+                for future in done:
+                    result = future.result()
+                    future.release()
+                    yield result
+                if interrupt.requested:
+                    # keep chunks already finished, cancel the rest on the cluster
+                    finished = [f for f in pending if f.status == "finished"]
+                    self._client.cancel([f for f in pending if f.status != "finished"])
+                    yield from (f.result() for f in finished)
+                    raise KeyboardInterrupt
 
     def close(self) -> None:
         self._client.close()

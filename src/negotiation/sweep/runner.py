@@ -94,8 +94,9 @@ def run_sweep(sweep: Sweep, folder: str | Path, executor: Executor, resume: bool
     if on_progress:
         on_progress(len(done), 0)  # where this session starts: the rate counts only its own runs
     state = "interrupted"
+    results = executor.imap(run_chunk, chunks)
     try:
-        for result in executor.imap(run_chunk, chunks):
+        for result in results:
             store.write(result)
             ran += result.results.num_rows
             failed += result.failed
@@ -103,6 +104,8 @@ def run_sweep(sweep: Sweep, folder: str | Path, executor: Executor, resume: bool
                 on_progress(len(done) + ran, failed)
         state = "complete"
     finally:
+        if hasattr(results, "close"):
+            results.close()  # the executor restores the Ctrl-C handler it installed
         session.update(ended=now(), state=state, ran=ran, failed=failed)
         counts = _save(store, manifest, state)
     return Outcome(folder, sweep.runs, len(done), ran, counts["failed"], state)
