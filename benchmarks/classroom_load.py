@@ -56,9 +56,11 @@ def start_server(folder: Path) -> tuple[subprocess.Popen, str, str, str]:
 
 
 def take_seat(port: str, code: str, seat: str, name: str) -> str:
-    """POST the welcome form; the seat cookie ('name=token')."""
+    """POST the welcome form (with the CSRF token the page holds); the seat cookie ('name=token')."""
     conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=10)
-    conn.request("POST", f"/join/{code}", body=f"country={seat}&name={name}",
+    conn.request("GET", f"/join/{code}")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', conn.getresponse().read().decode())[1]
+    conn.request("POST", f"/join/{code}", body=f"country={seat}&name={name}&csrf={csrf}",
                  headers={"Content-Type": "application/x-www-form-urlencoded"})
     reply = conn.getresponse()
     cookie = reply.getheader("set-cookie", "")

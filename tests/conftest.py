@@ -77,3 +77,12 @@ def sweep_file(write):
         return write("tiny.yaml", text or SWEEP.format(replications=replications, turns=turns))
 
     return _make
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fuzz test's figures (inputs tried, slowest answer), when it ran in this session."""
+    import sys
+
+    fuzz = sys.modules.get("tests.test_fuzz_inputs")
+    if fuzz is not None and fuzz.STATS["inputs"]:
+        terminalreporter.write_line(fuzz.report())

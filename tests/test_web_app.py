@@ -17,9 +17,17 @@ from negotiation.cli import main
 from negotiation.play import saves
 from negotiation.web import tokens
 from negotiation.web.app import Host, cookie_name, create_app
+from negotiation.web.security import csrf_token
 from negotiation.web.server import classroom_host, resumed_host
 
 SEATS = ["US", "CN", "JP"]
+
+
+def trusting_testserver(host: Host) -> Host:
+    """The host, answering to Starlette's test client too (its Host header is 'testserver'; the
+    server answers to its own names only, security.Guard)."""
+    host.hosts = host.hosts | {"testserver"}
+    return host
 
 
 @pytest.fixture
@@ -29,7 +37,8 @@ def folder(tmp_path):
 
 def join(client: TestClient, host: Host, country: str, name: str) -> dict[str, str]:
     """Take a seat; the headers that carry the seat token (the test client holds no cookies)."""
-    reply = client.post(f"/join/{host.room.join_code}", data={"country": country, "name": name},
+    reply = client.post(f"/join/{host.room.join_code}",
+                        data={"country": country, "name": name, "csrf": csrf_token(host.secret)},
                         follow_redirects=False)
     assert reply.status_code == 303 and reply.headers["location"] == "/play"
     token = reply.cookies[cookie_name(host.room)]
@@ -72,7 +81,7 @@ def error(ws) -> dict:
 
 def test_a_seat_token_brings_the_student_back_and_a_forged_one_does_not(folder):
     host = classroom_host(load_scenario("classroom_intro"), SEATS, folder)
-    with TestClient(create_app(host)) as client:
+    with TestClient(create_app(trusting_testserver(host))) as client:
         assert client.get(f"/join/{host.room.join_code.lower()}").status_code == 200
         assert client.get("/join/WRONG1").status_code == 404
         ana = join(client, host, "CN", "Ana")
@@ -93,7 +102,7 @@ def test_a_seat_token_brings_the_student_back_and_a_forged_one_does_not(folder):
 
 def test_a_refused_move_gets_its_reason_beside_the_field_and_a_good_one_plays(folder):
     host = classroom_host(load_scenario("classroom_intro"), SEATS, folder)
-    with TestClient(create_app(host)) as client:
+    with TestClient(create_app(trusting_testserver(host))) as client:
         ana = join(client, host, "CN", "Ana")
         control(client, host, "start")
         with client.websocket_connect("/ws", headers=ana) as ws:
@@ -110,7 +119,7 @@ def test_a_refused_move_gets_its_reason_beside_the_field_and_a_good_one_plays(fo
 
 def test_bad_messages_get_an_error_and_change_nothing(folder):
     host = classroom_host(load_scenario("classroom_intro"), SEATS, folder)
-    with TestClient(create_app(host)) as client:
+    with TestClient(create_app(trusting_testserver(host))) as client:
         ana = join(client, host, "CN", "Ana")
         control(client, host, "start")
         with client.websocket_connect("/ws", headers=ana) as ws:
@@ -142,7 +151,7 @@ def test_bad_messages_get_an_error_and_change_nothing(folder):
 
 def test_a_flooding_seat_is_throttled_and_can_move_again_later(folder):
     host = classroom_host(load_scenario("classroom_intro"), SEATS, folder)
-    with TestClient(create_app(host)) as client:
+    with TestClient(create_app(trusting_testserver(host))) as client:
         ana = join(client, host, "CN", "Ana")
         control(client, host, "start")
         with client.websocket_connect("/ws", headers=ana) as ws:
@@ -162,7 +171,7 @@ def test_a_flooding_seat_is_throttled_and_can_move_again_later(folder):
 
 def test_a_reconnect_gets_the_seat_and_its_move_back(folder):
     host = classroom_host(load_scenario("classroom_intro"), SEATS, folder)
-    with TestClient(create_app(host)) as client:
+    with TestClient(create_app(trusting_testserver(host))) as client:
         join(client, host, "US", "Cy")  # present: joined a moment ago, so the step waits for the US
         ana = join(client, host, "CN", "Ana")
         control(client, host, "start")
@@ -178,7 +187,7 @@ def test_the_timer_plays_the_seats_defaults(folder):
     host = classroom_host(load_scenario("classroom_intro"), SEATS, folder, timer=30)
     now = [100.0]
     host.room.clock = lambda: now[0]
-    with TestClient(create_app(host)) as client:
+    with TestClient(create_app(trusting_testserver(host))) as client:
         ana = join(client, host, "CN", "Ana")
         control(client, host, "start")
         with client.websocket_connect("/ws", headers=ana) as ws:
@@ -194,7 +203,7 @@ def test_a_game_played_out_by_the_clock_gets_its_debriefs(folder):
     host = classroom_host(load_scenario("classroom_intro"), SEATS, folder)
     now = [100.0]
     host.room.clock = lambda: now[0]
-    with TestClient(create_app(host)) as client:
+    with TestClient(create_app(trusting_testserver(host))) as client:
         join(client, host, "CN", "Ana")  # present for the grace period, but her page never connects
         control(client, host, "start")
         assert host.room.session.turn == 0 and host.room.phase == "actions"
@@ -206,7 +215,7 @@ def test_a_game_played_out_by_the_clock_gets_its_debriefs(folder):
 
 def test_a_restarted_server_resumes_the_game_and_students_get_their_seats(folder):
     host = classroom_host(load_scenario("classroom_intro"), SEATS, folder)
-    with TestClient(create_app(host)) as client:
+    with TestClient(create_app(trusting_testserver(host))) as client:
         cy = join(client, host, "US", "Cy")
         ana = join(client, host, "CN", "Ana")
         control(client, host, "start")
@@ -222,7 +231,7 @@ def test_a_restarted_server_resumes_the_game_and_students_get_their_seats(folder
         digest, inputs = host.room.session.digest(), list(host.room.session.inputs)
     again = resumed_host(folder)  # a new server process would do exactly this
     assert again.room.session.digest() == digest and again.room.join_code == host.room.join_code
-    with TestClient(create_app(again)) as client:
+    with TestClient(create_app(trusting_testserver(again))) as client:
         with client.websocket_connect("/ws", headers=ana) as ws:
             page(ws, "Move made by <b>Ana</b>")
         with client.websocket_connect("/ws", headers=cy) as ws:
@@ -235,7 +244,7 @@ def test_a_restarted_server_resumes_the_game_and_students_get_their_seats(folder
 
 def test_the_dashboard_needs_its_token_controls_the_game_and_exports_it(folder):
     host = classroom_host(load_scenario("classroom_intro"), SEATS, folder)
-    with TestClient(create_app(host)) as client:
+    with TestClient(create_app(trusting_testserver(host))) as client:
         token = host.room.admin_token
         assert client.get("/admin?token=nope").status_code == 403
         assert client.get("/admin/export/game.json?token=nope").status_code == 403
@@ -270,9 +279,10 @@ def test_the_dashboard_needs_its_token_controls_the_game_and_exports_it(folder):
 
 def test_a_single_student_plays_to_the_debrief(tmp_path):
     host = Host(load_scenario("classroom_intro"), classroom=False, saves=tmp_path / "saves")
-    with TestClient(create_app(host)) as client:
+    with TestClient(create_app(trusting_testserver(host))) as client:
         assert "Choose your country" in client.get("/").text
-        reply = client.post("/solo", data={"country": "CN", "name": "Ana"}, follow_redirects=False)
+        reply = client.post("/solo", data={"country": "CN", "name": "Ana", "csrf": csrf_token(host.secret)},
+                            follow_redirects=False)
         headers = {"cookie": f"{cookie_name(host.room)}={reply.cookies[cookie_name(host.room)]}"}
         client.cookies.clear()
         with client.websocket_connect("/ws", headers=headers) as ws:

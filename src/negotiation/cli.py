@@ -6,6 +6,8 @@ Every bad input ends in one line per problem on standard error and exit code 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,11 +16,14 @@ from rich.console import Console
 from rich.table import Table
 
 from negotiation.config.errors import ConfigError, Problem
+from negotiation.config.models import MAX_TURNS
+from negotiation.config.paths import check_writable
 from negotiation.config.resolve import DEFAULT_SCENARIO, builtin_scenarios, parse_set
 
 EXIT_RUN_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
+MAX_SEED = 2**63 - 1  # seeds are stored as int64 in sweep results
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 
@@ -26,16 +31,20 @@ def _error(line: str) -> None:
     # plain print: one problem is one line, never wrapped to the terminal width
     print(line, file=sys.stderr)
 
-def _whole(minimum: int) -> Callable[[str], int]:
-    """An argparse type: a whole number at least ``minimum``, refused in one line otherwise."""
+def _whole(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``minimum`` (to ``maximum``), refused in one line otherwise."""
 
     def parse(text: str) -> int:
         try:
-            value = int(text)
+            value = int(text) if len(text) <= 40 else None
         except ValueError:
-            raise argparse.ArgumentTypeError(f"must be a whole number >= {minimum}, got '{text}'") from None
+            value = None
+        if value is None:
+            raise argparse.ArgumentTypeError(f"must be a whole number >= {minimum}, got '{text[:40]}'")
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum}, got {value}")
         return value
 
     return parse
@@ -72,8 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
                f"built-in scenarios: {', '.join(builtin_scenarios())}")
     run.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
                      help=f"built-in scenario name or YAML path (default: {DEFAULT_SCENARIO})")
-    run.add_argument("--seed", type=_whole(0), help="random seed (default: the scenario's own seed)")
-    run.add_argument("--turns", type=_whole(1), help="number of turns to play (default: the scenario's)")
+    run.add_argument("--seed", type=_whole(0, MAX_SEED), help="random seed (default: the scenario's own seed)")
+    run.add_argument("--turns", type=_whole(1, MAX_TURNS), help="number of turns to play (default: the scenario's)")
     run.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                      help="override a scenario field by its dotted key; repeatable")
     run.add_argument("--out", type=Path, help="run folder to create (default: runs/<scenario>-seed<N>-<time>)")
@@ -166,8 +175,8 @@ def _add_play_parsers(sub) -> None:
                                                       "input) without prompts")
     play.add_argument("--compare", action="append", metavar="STRATEGY", choices=_strategy_names(),
                       help="strategy the debrief replays your seat with (default: the scenario's choice)")
-    play.add_argument("--seed", type=_whole(0), help="random seed (default: the scenario's own seed)")
-    play.add_argument("--turns", type=_whole(1), help="number of turns to play (default: the scenario's)")
+    play.add_argument("--seed", type=_whole(0, MAX_SEED), help="random seed (default: the scenario's own seed)")
+    play.add_argument("--turns", type=_whole(1, MAX_TURNS), help="number of turns to play (default: the scenario's)")
     play.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                       help="override a scenario field by its dotted key; repeatable")
 
@@ -205,7 +214,8 @@ def _add_serve_parser(sub) -> None:
                "  negotiation serve --resume classes/<folder>        # restart a classroom game\n"
                f"built-in scenarios: {', '.join(builtin_scenarios())}")
     serve.add_argument("scenario", nargs="?", help="built-in scenario name or YAML path (default: classroom_intro)")
-    serve.add_argument("--port", type=_whole(0), default=8000, help="port to listen on (default: 8000; 0: any free)")
+    serve.add_argument("--port", type=_whole(0, 65535), default=8000,
+                       help="port to listen on (default: 8000; 0: any free)")
     serve.add_argument("--class", dest="klass", action="store_true",
                        help="a classroom game: join code, seats, the instructor's dashboard")
     serve.add_argument("--host", metavar="ADDRESS",
@@ -228,8 +238,8 @@ def _add_serve_parser(sub) -> None:
     serve.add_argument("--name", help="the player's name, or the classroom game's, shown in the class report")
     serve.add_argument("--compare", action="append", metavar="STRATEGY", choices=_strategy_names(),
                        help="strategy the debrief replays each seat with (default: the scenario's choice)")
-    serve.add_argument("--seed", type=_whole(0), help="random seed (default: the scenario's own seed)")
-    serve.add_argument("--turns", type=_whole(1), help="number of turns to play (default: the scenario's)")
+    serve.add_argument("--seed", type=_whole(0, MAX_SEED), help="random seed (default: the scenario's own seed)")
+    serve.add_argument("--turns", type=_whole(1, MAX_TURNS), help="number of turns to play (default: the scenario's)")
     serve.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                        help="override a scenario field by its dotted key; repeatable")
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
@@ -248,9 +258,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     overrides = parse_set(args.sets)
     if args.turns is not None:
         overrides["turns"] = args.turns
-    if args.out is not None and args.out.exists() and (not args.out.is_dir() or any(args.out.iterdir())):
-        raise ConfigError([Problem(str(args.out), None, "--out",
-                                   "already exists and is not empty; choose a new folder so nothing is overwritten")])
+    if args.out is not None:
+        check_writable(args.out, "--out")
+        if args.out.exists() and any(args.out.iterdir()):
+            raise ConfigError([Problem(str(args.out), None, "--out", "already exists and is not empty; choose a "
+                                                                     "new folder so nothing is overwritten")])
     scenario = load_scenario(args.scenario, overrides)
     result = run(scenario, seed=args.seed)
     folder = runfolder.write(result, args.out or runfolder.default_folder(result))
@@ -327,6 +339,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
     if args.resume and args.out is None:
         raise ConfigError([Problem("--resume", None, "", "needs --out, the sweep folder to finish")])
+    if args.out is not None:
+        check_writable(args.out, "--out")
     sweep = read_sweep(args.file, args.replications, args.samples)
     folder = args.out or Path("runs") / f"{sweep.spec.name}-{datetime.now():%Y%m%d-%H%M%S}"
     executor = make_executor(args.executor, args.workers, args.scheduler)
@@ -371,6 +385,8 @@ def _cmd_sweeps(args: argparse.Namespace) -> int:
 def _cmd_analyze(args: argparse.Namespace) -> int:
     from negotiation.analysis.report import write_report
 
+    if args.out is not None:
+        check_writable(args.out, "--out")
     report = write_report(args.folder, args.out, args.map, args.discovery)
     console.print(report.headline)
     console.print(f"\nreport: [bold]{report.path}[/bold]")
@@ -412,7 +428,15 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _tolerant_output() -> None:
+    """A character the terminal cannot show (an ASCII-only locale) prints as '?', never crashes."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _tolerant_output()
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
@@ -428,6 +452,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         for problem in exc.problems:
             _error(str(problem))
+        return EXIT_BAD_INPUT
+    except OSError as exc:  # a file or folder the user named cannot be read or written
+        _error(f"{exc.filename or 'negotiation'}: {exc.strerror or exc}")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         _error("interrupted")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from negotiation import plots
+from negotiation import csvsafe, plots
 from negotiation.results import RunResult
 
 FILES = ("scenario.yaml", "timeline.csv", "compliance.csv", "summary.json",
@@ -32,6 +32,9 @@ def resolved_yaml(result: RunResult) -> str:
     """The fully resolved scenario, seed included: running it again gives the identical run."""
     data = result.scenario.model_dump(mode="json")
     data["seed"] = result.seed
+    # events after the last turn of a shortened game (--turns) never came: left out, so the file
+    # validates (a scenario file's events must fall within its turns) and reruns identically
+    data["events"] = [e for e in data["events"] if e.get("turn") is None or e["turn"] < data["turns"]]
     header = (f"# Fully resolved scenario '{result.scenario.name}' (profiles inlined, overrides applied).\n"
               "# `negotiation run THIS_FILE` reproduces the run exactly.\n")
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
@@ -43,8 +46,8 @@ def write(result: RunResult, folder: Path) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
         (tmp / "scenario.yaml").write_text(resolved_yaml(result), encoding="utf-8")
-        result.timeline.to_csv(tmp / "timeline.csv", index=False)
-        result.compliance.to_csv(tmp / "compliance.csv", index_label="pledge")
+        csvsafe.escape(result.timeline).to_csv(tmp / "timeline.csv", index=False)
+        csvsafe.escape(result.compliance).to_csv(tmp / "compliance.csv", index_label="pledge")
         (tmp / "summary.json").write_text(json.dumps(result.summary(), indent=2, default=str) + "\n",
                                           encoding="utf-8")
         plots.save_all(result, tmp)

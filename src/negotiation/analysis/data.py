@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from negotiation.config.errors import ConfigError, Problem, suggest
 from negotiation.sweep.spec import SweepSpec
@@ -50,13 +51,25 @@ def read(folder: Path) -> SweepData:
     path = folder / MANIFEST
     if not path.is_file():
         raise ConfigError([Problem(str(folder), None, "", "is not a sweep folder (no manifest.json)")])
-    manifest = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        spec = SweepSpec.model_validate(manifest["sweep"]["spec"])
+        int(manifest["scenario"]["turns"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # JSON and pydantic errors are ValueErrors
+        raise ConfigError([Problem(str(path), None, "", f"is damaged and cannot be read ({_short(exc)}); "
+                                                        "run the sweep again into a new folder")]) from None
     try:
         frame = load(folder)
     except FileNotFoundError:
         raise ConfigError([Problem(str(folder), None, "", "holds no results yet; run the sweep first")]) from None
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        why = f"holds a damaged results file ({_short(exc)}); delete it and finish the sweep with --resume"
+        raise ConfigError([Problem(str(folder / "results"), None, "", why)]) from None
     ok = frame["status"] == "ok"
-    spec = SweepSpec.model_validate(manifest["sweep"]["spec"])
     runs = frame[ok].reset_index(drop=True)
     runs["held"] = runs["held"].astype(bool)
     return SweepData(folder, manifest, spec, runs, int((~ok).sum()))
+
+
+def _short(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:120] or type(exc).__name__

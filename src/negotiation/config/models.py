@@ -9,18 +9,22 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(ge=0.0)]
 Turn = Annotated[int, Field(ge=0)]
+Seed = Annotated[int, Field(ge=0, lt=2**63)]  # numpy's SeedSequence takes no negative seed; results store int64
+MAX_TURNS = 1000
+START = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 INSTRUMENTS = ("tariff", "export_control", "purchase", "investment", "measure")
 FACT_ID = re.compile(r"^(C[1-9]|U[1-4]|F(1[0-4]|[1-9])|T[1-8]|P(1[0-4]|[1-9]))$")
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # inf and nan are refused everywhere: a cost of .inf would turn every total into -inf
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 class Resources(Strict):
@@ -250,11 +254,11 @@ class Scoring(Strict):
 class Scenario(Strict):
     name: str
     description: str = ""
-    turns: Annotated[int, Field(ge=1, le=1000)] = 36
+    turns: Annotated[int, Field(ge=1, le=MAX_TURNS)] = 36
     start: str = "2025-11"
     turn_label: Literal["month", "round"] = "month"
     labels: list[str] = Field(default_factory=list)
-    seed: int = 0
+    seed: Seed = 0
     countries: dict[str, Country]
     world: World = Field(default_factory=World)
     negotiation: Negotiation = Field(default_factory=Negotiation)
@@ -269,8 +273,15 @@ class Scenario(Strict):
         # then takes parameters={"scenario": scenario} without a list around it
         raise TypeError("a Scenario is not iterable; use scenario.model_dump() for its fields")
 
+    @field_validator("start")
+    @classmethod
+    def _year_month(cls, value: str) -> str:
+        if not START.match(value):
+            raise ValueError(f"must be a year and month, YYYY-MM (e.g. 2025-11), got {value[:40]!r}")
+        return value
+
     @model_validator(mode="after")
-    def _references(self) -> Scenario:
+    def _references(self, info: ValidationInfo) -> Scenario:
         # Cross-references are checked here so each error names the offending field.
         problems: list[str] = []
         ids = list(self.countries)
@@ -287,16 +298,20 @@ class Scenario(Strict):
                     problems.append(_unknown(f"countries.{key}.pledges.{n}.to", pledge.to,
                                              [i for i in ids if i != key]))
         pledge_ids = [p.id for c in self.countries.values() for p in c.pledges]
-        dupes = sorted({p for p in pledge_ids if pledge_ids.count(p) > 1})
-        if dupes:
-            problems.append(f"pledges: duplicate pledge ids {', '.join(dupes)}; each id must be unique")
+        problems += _duplicate_pledges(self.countries)
+        # Checked for a scenario file as written (resolve asks for it): a save or a sweep point may
+        # be a game shortened on purpose (--turns, a sweep's 'set'), whose late events never come.
+        whole_game = bool((info.context or {}).get("whole_game"))
         for n, event in enumerate(self.events):
+            if whole_game and event.turn is not None and event.turn >= self.turns:
+                problems.append(f"events.{n}.turn: turn {event.turn} is after the game's last turn "
+                                f"({self.turns - 1}; turns count from 0), so the event would never happen")
             for field in ("country", "target"):
                 value = getattr(event, field)
                 if value is not None and value not in ids:
                     problems.append(_unknown(f"events.{n}.{field}", value, ids))
             if event.pledge is not None and event.pledge not in pledge_ids:
-                problems.append(_unknown(f"events.{n}.pledge", event.pledge, pledge_ids))
+                problems.append(_unknown(f"events.{n}.pledge", event.pledge, pledge_ids, "pledge"))
         for n, game in enumerate(self.games):
             for k, player in enumerate(game.players):
                 if player not in ids:
@@ -331,7 +346,22 @@ class Scenario(Strict):
         return self.visibility.get("all", Visibility()).merged(self.visibility.get(country))
 
 
-def _unknown(field: str, value: str, allowed: list[str]) -> str:
+def _unknown(field: str, value: str, allowed: list[str], what: str = "country") -> str:
     from negotiation.config.errors import suggest
 
-    return f"{field}: unknown country '{value}'{suggest(value, allowed)}; allowed: {', '.join(allowed)}"
+    return f"{field}: unknown {what} '{value}'{suggest(value, allowed)}; allowed: {', '.join(allowed)}"
+
+
+def _duplicate_pledges(countries: dict[str, Country]) -> list[str]:
+    """One problem per repeated pledge id, at each repeat, naming where the id was first given."""
+    first: dict[str, str] = {}
+    problems = []
+    for key, country in countries.items():
+        for n, pledge in enumerate(country.pledges):
+            where = f"countries.{key}.pledges.{n}"
+            if pledge.id in first:
+                problems.append(f"{where}.id: duplicate pledge id '{pledge.id}' (first given at {first[pledge.id]}); "
+                                "each id must be unique")
+            else:
+                first[pledge.id] = where
+    return problems

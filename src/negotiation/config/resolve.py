@@ -59,7 +59,7 @@ def _find_profile(value: str, scenario_file: Path) -> Path:
     path = data_root() / "agents" / f"{value}.yaml"
     if not path.exists():
         names = builtin_profiles()
-        raise ConfigError([Problem(str(scenario_file), None, "profile",
+        raise ConfigError([Problem(str(scenario_file), None, "",  # load_raw names the field
                                    f"unknown profile '{value}'{suggest(value, names)}; built-in: {', '.join(names)}")])
     return path
 
@@ -91,8 +91,9 @@ def load_raw(name_or_path: str | Path) -> tuple[dict, Origins]:
                 profile_path = _find_profile(str(entry["profile"]), path)
                 profile, prof_origins = read_yaml(profile_path)
             except ConfigError as exc:
-                problems += [Problem(p.file, p.line or line, p.field or f"countries.{key}.profile", p.message)
-                             for p in exc.problems]
+                # a problem inside the profile keeps the profile's own line; one about the name, the scenario's
+                problems += [Problem(p.file, p.line if p.file != file else p.line or line,
+                                     p.field or f"countries.{key}.profile", p.message) for p in exc.problems]
                 continue
             if not isinstance(profile, dict):
                 problems.append(Problem(str(profile_path), 1, "", "a country profile must be a YAML mapping"))
@@ -238,9 +239,10 @@ def _extra_hint(model: type[BaseModel], loc: tuple) -> str:
     return ""
 
 
-def _validate(data: dict, origins: Origins, file: str) -> Scenario:
+def _validate(data: dict, origins: Origins, file: str, whole_game: bool = False) -> Scenario:
+    """``whole_game``: the scenario is played to its own ``turns``, so a later event is an error."""
     try:
-        return Scenario.model_validate(data)
+        return Scenario.model_validate(data, context={"whole_game": whole_game})
     except ValidationError as exc:
         raise ConfigError(problems_from_validation(exc, origins, file)) from None
 
@@ -249,10 +251,10 @@ def resolve(name_or_path: str | Path = DEFAULT_SCENARIO, overrides: dict[str, An
     """Load, merge, override and validate a scenario; raise ConfigError listing every problem."""
     data, origins = load_raw(name_or_path)
     file = str(find_scenario(name_or_path))
-    scenario = _validate(data, origins, file)
+    scenario = _validate(data, origins, file, whole_game=True)
     if overrides:
         data = apply_overrides(data, origins, overrides, scenario.model_dump())
-        scenario = _validate(data, origins, file)
+        scenario = _validate(data, origins, file, whole_game="turns" not in overrides)
     _check_strategies(scenario, origins, file)
     return scenario
 

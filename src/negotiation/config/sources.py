@@ -5,7 +5,7 @@ its dotted path relative to the country (pledges by id: ``pledges.C5.value``); a
 own ``source:`` fact id covers its level, start and end. A scenario's own numbers need an
 entry in the scenario's ``sources:`` map (``world.allied_growth``, ``events.0.probability``).
 A source on a key covers every number under it (``parameters.world.noise_scale.values``
-covers the whole list). A source names a fact id of FACTS.md (C1-C9, U1-U4, F1-F14, T1-T8, P1-P14), or starts
+covers the whole list). A source names a fact id of FACTS.md (C1-C9, U1-U4, F1-F14, T1-T8, P1-P20), or starts
 with ``model:`` (a stated modelling assumption) or ``public:`` (a named public source).
 """
 
@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-FACT = re.compile(r"\b(C[1-9]|U[1-4]|F(1[0-4]|[1-9])|T[1-8]|P(1[0-4]|[1-9]))\b")
+FACT = re.compile(r"\b(C[1-9]|U[1-4]|F(1[0-4]|[1-9])|T[1-8]|P(20|1[0-9]|[1-9]))\b")
 COVERED_BY_PLEDGE_SOURCE = ("level", "start", "end")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from rich.table import Table
 
 from negotiation.config.errors import ConfigError, Problem, suggest
 from negotiation.config.models import Scenario
+from negotiation.config.paths import check_writable
 from negotiation.config.resolve import parse_set, resolve
 from negotiation.play import debrief, report, saves
 from negotiation.play.saves import SaveError
@@ -79,6 +81,7 @@ def _start(args: argparse.Namespace) -> tuple[Session, Path]:
     scenario = resolve(args.scenario or PLAY_SCENARIO, overrides or None)
     seats = seats_of(scenario, args.seats)
     path = args.save or default_save_path(scenario, seats)
+    check_writable(path, "--save", folder=False)
     if path.exists():
         raise ConfigError([Problem(str(path), None, "--save", "already exists; choose a new file so no game is "
                                                               "overwritten (or resume it with --load)")])
@@ -97,15 +100,28 @@ def play(args: argparse.Namespace, console: Console) -> int:
         return [debrief.make(s.result(), seat, compare, s.seats) for seat in s.seats]
 
     folder = path.with_name(path.stem + "-debrief")
+    before = path.read_bytes() if path.is_file() else None
     console.print(f"Saving to [bold]{path}[/bold] after every turn.")
     try:
         return Terminal(session, path, console, script=script, debrief=debriefs, debrief_dir=folder).play()
     except ConfigError:
-        saves.save(session, path)  # a refused scripted move: keep the game played so far
+        if before is None:
+            saves.save(session, path)  # a refused scripted move: keep the game played so far
+        else:
+            _restore(path, before)  # a failed command leaves the save it resumed as it was
         raise
 
 
+def _restore(path: Path, data: bytes) -> None:
+    """Put a file's earlier bytes back, atomically (a temporary file renamed over it)."""
+    tmp = path.with_name(f".{path.name}.restore.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
 def class_report(args: argparse.Namespace, console: Console) -> int:
+    if args.out is not None:
+        check_writable(args.out, "--out")
     paths = report.collect(args.saves)
     games, reference = report.read_games(paths, args.scenario)
     frame = report.table(games)

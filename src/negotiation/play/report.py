@@ -19,6 +19,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from negotiation import csvsafe  # noqa: E402
 from negotiation.play.saves import SaveError, load  # noqa: E402
 from negotiation.play.session import Session  # noqa: E402
 from negotiation.results import turn_label  # noqa: E402
@@ -95,7 +96,7 @@ def table(games: list[Game]) -> pd.DataFrame:
 def write(frame: pd.DataFrame, games: list[Game], folder: Path) -> list[Path]:
     """report.csv and the plots into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(folder / "report.csv", index=False)
+    csvsafe.escape(frame).to_csv(folder / "report.csv", index=False)
     paths = [folder / "report.csv"]
     if frame.empty:
         return paths

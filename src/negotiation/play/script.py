@@ -36,6 +36,8 @@ class Script:
     def __init__(self, turns: dict[int, dict[str, dict[str, Any]]], file: str, origins: Origins, keys: dict):
         self.turns, self.file, self.origins, self._keys = turns, file, origins, keys
         self._answered: dict[tuple[int, str], int] = {}
+        self._asked: dict[tuple[int, str], list[str]] = {}  # who made offers to a seat, per turn
+        self._checked = 0  # turns before this one have had their answers checked
 
     @classmethod
     def load(cls, source: str, stdin_text: str | None = None) -> Script:
@@ -92,6 +94,8 @@ class Script:
         """Submit the scripted (or default) move at the current prompt."""
         prompt = session.prompt
         assert prompt is not None
+        if prompt.turn > self._checked:
+            self.check_answers_used(prompt.turn)
         mine = self.turns.get(prompt.turn, {}).get(prompt.seat, {})
         # actions errors name their pledge or partner themselves; point at the seat's entry
         key = {"offers": "offers", "answer": "answers", "actions": ""}[prompt.kind]
@@ -101,6 +105,31 @@ class Script:
         except MoveError as exc:
             path = (self._keys.get(prompt.turn, prompt.turn), prompt.seat) + ((key,) if key and key in mine else ())
             raise ConfigError([_problem(self.file, self.origins, path, str(exc))]) from None
+
+    def check_answers_used(self, before: int) -> None:
+        """Refuse scripted answers of the turns before ``before`` to offers that never came: a
+        script that silently does less than it says would grade the wrong game."""
+        problems = []
+        for turn in sorted(t for t in self.turns if self._checked <= t < before):
+            for seat, mine in self.turns[turn].items():
+                spec = mine.get("answers", "default")
+                asked = self._asked.get((turn, seat), [])
+                unused = ""
+                if isinstance(spec, list) and len(spec) > len(asked):
+                    unused = (f"{len(spec)} answers given but {len(asked)} offer(s) came to {seat} at turn {turn}; "
+                              "the rest were never used")
+                elif isinstance(spec, dict) and set(spec) != {"counter"}:
+                    missing = [str(k) for k in spec if k not in asked]
+                    if missing:
+                        unused = (f"no offer from {', '.join(missing)} came to {seat} at turn {turn}, "
+                                  "so this answer was never used")
+                elif spec != "default" and not isinstance(spec, list) and not asked:
+                    unused = f"no offer came to {seat} at turn {turn}, so this answer was never used"
+                if unused:
+                    problems.append(_problem(self.file, self.origins, (self._keys[turn], seat, "answers"), unused))
+        self._checked = max(self._checked, before)
+        if problems:
+            raise ConfigError(problems)
 
     # --- one builder per prompt kind ------------------------------------------------
     def _offers(self, session: Session, prompt: Prompt, mine: dict) -> list[Offer]:
@@ -129,6 +158,7 @@ class Script:
         spec = mine.get("answers", "default")
         count = self._answered.get((prompt.turn, prompt.seat), 0)
         self._answered[(prompt.turn, prompt.seat)] = count + 1
+        self._asked.setdefault((prompt.turn, prompt.seat), []).append(prompt.question.offer.proposer)
         if isinstance(spec, list):
             spec = spec[count] if count < len(spec) else "default"
         elif isinstance(spec, dict):
@@ -165,6 +195,8 @@ class Script:
 
 def _problem(file: str, origins: Origins, path: tuple, message: str) -> Problem:
     for cut in range(len(path), 0, -1):
-        if path[:cut] in origins:
-            return Problem(file, origins[path[:cut]][1], ".".join(map(str, path)), message)
+        # a mapping's keys are recorded as written ('99'), a list's items by index (0)
+        for key in (path[:cut], tuple(map(str, path[:cut]))):
+            if key in origins:
+                return Problem(file, origins[key][1], ".".join(map(str, path)), message)
     return Problem(file, None, ".".join(map(str, path)), message)

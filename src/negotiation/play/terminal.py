@@ -83,6 +83,8 @@ class Terminal:
             self.console.print(f"\nInterrupted. Game saved to [bold]{self.save_path}[/bold]. "
                                f"Resume with: negotiation play --load {self.save_path}")
             return 130
+        if self.script is not None:
+            self.script.check_answers_used(self.session.turn + 1)
         self._save()
         self._finish()
         return 0

@@ -77,7 +77,12 @@ class Store:
         path = folder / MANIFEST
         if not path.is_file():
             raise ConfigError([Problem(str(folder), None, "--resume", "is not a sweep folder (no manifest.json)")])
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+            manifest["sweep"]["fingerprint"], manifest["sweep"]["name"]  # noqa: B018 - both are needed below
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ConfigError([Problem(str(path), None, "--resume", f"is damaged and cannot be read ({exc}); "
+                                                                    "run the sweep again into a new folder")]) from None
         if manifest["sweep"]["fingerprint"] != sweep.fingerprint:
             raise ConfigError([Problem(str(folder), None, "--resume",
                                        f"holds a different sweep ('{manifest['sweep']['name']}', fingerprint "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from negotiation.sweep.spec import SweepSpec
 ALWAYS_KEPT = ("held", "break_turn", "turns")
 # outcome columns the run reports but sweeps do not keep, with what to use instead
 DROPPED = {"misread": "use break_cause == 'misread'"}
+MAX_RUNS = 10_000_000  # runs in one sweep folder
 
 
 @dataclass(frozen=True)
@@ -93,11 +95,29 @@ def read_sweep(path: str | Path, replications: int | None = None, samples: int |
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(problems_from_validation(exc, origins, file, SweepSpec)) from None
+    _check_size(spec, origins, file)
     base = _base_scenario(spec, path, origins)
     axes = [Axis(key, param, _is_integer(base, key)) for key, param in spec.parameters.items()]
     _check_parameters(base, axes, origins, file)
     outcomes, series = _check_columns(spec, base, origins, file)
     return Sweep(spec, file, path.read_text(encoding="utf-8"), base, axes, outcomes, series)
+
+
+def _check_size(spec: SweepSpec, origins: Origins, file: str) -> None:
+    """Refuse a sweep too large to be meant (a typo in replications, samples or steps) before any
+    design is made: making it would exhaust the memory instead of answering."""
+    d, k = spec.design, len(spec.parameters)
+    if d.kind == "grid":
+        points = math.prod(len(p.values) if p.values is not None else (p.steps or 1) for p in spec.parameters.values())
+    else:
+        per = {"sobol": 2 * k + 2 if getattr(d, "second_order", False) else k + 2, "morris": k + 1}.get(d.kind, 1)
+        points = (d.samples or 1) * per
+    runs = points * spec.replications
+    if runs > MAX_RUNS:
+        where = _line(origins, ("replications",), file)
+        raise ConfigError([Problem(*where, "replications", f"{points:,} design points x {spec.replications:,} "
+                                   f"replications = {runs:,} runs, more than {MAX_RUNS:,}; split it into smaller "
+                                   "sweeps")])
 
 
 def _line(origins: Origins, loc: tuple, file: str) -> tuple[str, int | None]:

@@ -24,18 +24,20 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from negotiation import csvsafe
 from negotiation.config.models import Scenario
 from negotiation.play import report, saves
 from negotiation.play.commands import default_save_path
 from negotiation.play.moves import MoveError
 from negotiation.play.session import Session
-from negotiation.web import debriefs, pages, tokens
+from negotiation.web import debriefs, pages, security, tokens
 from negotiation.web.hub import Connection, Hub
 from negotiation.web.room import Player, Room, RoomError
 from negotiation.web.state import Store
@@ -65,6 +67,7 @@ class Host:
     seed: int | None = None
     compare: list[str] | None = None
     join_url: str = ""
+    hosts: frozenset[str] = security.LOOPBACK_NAMES  # host names the server answers to (security.Guard)
     endings: dict[str, debriefs.Ending] | None = None
     _ending: asyncio.Task | None = None
     _saved_inputs: int = -1
@@ -72,6 +75,8 @@ class Host:
     def persist(self, room: Room) -> None:
         """Autosave: the game whenever a move went into it, and the room (class) after every change.
         A failed write is logged, not raised: the game goes on in memory and the next change retries."""
+        if room is not self.room and self.room is not None:
+            return  # a single student's earlier game, replaced: it must never write over the new one's save
         try:
             if len(room.session.inputs) != self._saved_inputs or room.session.finished:
                 if self.store is not None:
@@ -108,7 +113,11 @@ class Host:
 def create_app(host: Host) -> Starlette:
     """The app serving ``host``; its lifespan runs the clock of timers and presence."""
     hub = Hub(lambda conn, cache: _fragments(host, conn, cache))
-    joins = Throttle(burst=10, rate=0.2)  # wrong join codes per client address: 10, then one per 5 s
+    # wrong join codes per client address: a class behind one NAT may mistype 30 at once, then one a
+    # second (a 6-character code of 31 letters takes ~30 years to guess at that pace); a browser that
+    # already holds a seat in this game is never held back
+    joins = Throttle(burst=30, rate=1.0)
+    seatings = Throttle(burst=40, rate=1.0)  # seats taken per client address: a class at once, then one a second
     messages = Throttle()
 
     def refresh() -> None:
@@ -160,7 +169,7 @@ def create_app(host: Host) -> Starlette:
     def _room_for(request: Request, code: str) -> Room | Response:
         room = host.room
         client = request.client.host if request.client else "?"
-        if not joins.bucket(client).ready():
+        if _player(host, request) is None and not joins.bucket(client).ready():
             return _page("message.html", 429, title="Too many tries", text="Wait a minute and try again.")
         if room is None or not host.classroom or not tokens.same(code.upper(), room.join_code):
             joins.allow(client)
@@ -180,6 +189,9 @@ def create_app(host: Host) -> Starlette:
         if isinstance(room, Response):
             return room
         form = await _form(request)
+        if not seatings.allow(request.client.host if request.client else "?"):
+            return _page("welcome.html", 429, room=room, mine="", error="Too many seats taken from this network "
+                                                                         "just now: wait a few seconds and try again.")
         try:
             player = room.join(form.get("country", ""), form.get("name", ""))
         except RoomError as exc:
@@ -215,6 +227,10 @@ def create_app(host: Host) -> Starlette:
         while True:
             data = await _next_message(conn, bucket)
             if data is None:
+                return
+            if host.room is not room or player.id not in room.players:  # a replaced game, a removed player
+                conn.error("this page belongs to a game you are no longer in; it reloads")
+                await conn.close(4401)
                 return
             if data.get("type") != "move":
                 conn.error(f"unknown message type {str(data.get('type'))[:20]!r}; a seat sends 'move'")
@@ -253,15 +269,24 @@ def create_app(host: Host) -> Starlette:
             action = data.get("action")
             try:
                 if data.get("type") != "control" or action not in ("start", "pause", "resume", "advance", "end",
-                                                                   "timer"):
-                    raise RoomError("a control is start, pause, resume, advance, end or timer")
+                                                                   "timer", "remove"):
+                    raise RoomError("a control is start, pause, resume, advance, end, timer or remove")
                 if action == "timer":
                     _check_fields(data, {"seconds": int})
                     room.set_timer(data["seconds"])
+                elif action == "remove":
+                    _check_fields(data, {"player": str})
+                    gone = room.remove(data["player"])
+                    for other in [c for c in hub.connections if c.player == gone.id]:
+                        other.error("the instructor took you out of this game")
+                        asyncio.get_running_loop().create_task(other.close(4401))
                 else:
                     getattr(room, action)()
             except MoveError as exc:
                 conn.error(str(exc))
+            except Exception:  # a bug must not take the dashboard down
+                log.exception("control refused by an error")
+                conn.error("the server could not handle this control; nothing changed")
             refresh()
 
     async def export(request: Request) -> Response:
@@ -275,7 +300,7 @@ def create_app(host: Host) -> Starlette:
                             headers=_attachment(f"{name}-game.json"))
         if what == "timeline.csv":
             frame = room.session.result().timeline if room.session.result().records else None
-            text = frame.to_csv(index=False) if frame is not None else "turn\n"
+            text = csvsafe.escape(frame).to_csv(index=False) if frame is not None else "turn\n"
             return Response(text, media_type="text/csv", headers=_attachment(f"{name}-timeline.csv"))
         if what == "report.zip":
             assert host.store is not None
@@ -299,7 +324,8 @@ def create_app(host: Host) -> Starlette:
               Route("/play", play), WebSocketRoute("/ws", seat_socket), Route("/admin", admin),
               WebSocketRoute("/ws/admin", admin_socket), Route("/admin/export/{what}", export),
               Route("/debrief/{seat}/{name}", debrief_plot), Mount("/static", StaticFiles(directory=STATIC))]
-    return Starlette(routes=routes, lifespan=lifespan)
+    guard = Middleware(security.Guard, secret=host.secret, hosts=host.hosts)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[guard])
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -313,7 +339,7 @@ def _player(host: Host, conn: Request | WebSocket) -> Player | None:
     if room is None:
         return None
     token = tokens.verify(host.secret, conn.cookies.get(cookie_name(room)), room.game)
-    if token is None:
+    if token is None or token.player in room.revoked:
         return None
     player = room.players.get(token.player)
     if player is None:  # a token signed before a restart lost the room's last write: seat them again
@@ -333,7 +359,7 @@ def _same_origin(ws: WebSocket) -> bool:
 def _seated(host: Host, room: Room, player: Player) -> Response:
     token = tokens.sign(host.secret, tokens.Pass(room.game, player.id, player.seats, player.name))
     response = RedirectResponse("/play", 303)
-    response.set_cookie(cookie_name(room), token, max_age=7 * 24 * 3600, httponly=True, samesite="strict")
+    response.set_cookie(cookie_name(room), token, max_age=tokens.TOKEN_TTL, httponly=True, samesite="strict")
     return response
 
 
@@ -380,9 +406,9 @@ async def _next_message(conn: Connection, bucket) -> dict[str, Any] | None:
             conn.error(f"message too large (over {MAX_MESSAGE} bytes)")
             continue
         try:
-            data = json.loads(text)
-        except ValueError:
-            conn.error("a message must be JSON")
+            data = security.load_message(text)
+        except ValueError as exc:
+            conn.error(f"a message must be JSON within limits ({str(exc)[:80]})")
             continue
         if not isinstance(data, dict):
             conn.error("a message must be a JSON object")

@@ -39,6 +39,18 @@ class Connection:
         self.errors.append(json.dumps({"type": "error", "field": field_name, "reason": reason}))
         self.wake.set()
 
+    async def close(self, code: int) -> None:
+        """Send what is queued (the reason for closing among it), then close the socket."""
+        out = [*self.pending.values(), *self.errors]
+        self.pending.clear()
+        self.errors.clear()
+        try:
+            for text in out:
+                await self.socket.send_text(text)
+            await self.socket.close(code=code)
+        except (OSError, RuntimeError, WebSocketDisconnect):
+            return  # already gone
+
     async def pump(self) -> None:
         """Send what is queued until the socket closes."""
         while True:

@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from negotiation.play.moves import describe_offer
 from negotiation.play.view import Reading, seat_history, seat_view
 from negotiation.results import RunResult, turn_label
-from negotiation.web import charts, forms
+from negotiation.web import charts, forms, security
 from negotiation.web.debriefs import Ending
 from negotiation.web.room import Player, Room
 
@@ -37,7 +37,7 @@ def _mark(level: float | None) -> str:
     return "·" if level is None else "✓" if level >= 1.0 else "~" if level >= 0.5 else "✗"
 
 
-ENV.globals.update(levels=forms.LEVELS, reading=_reading, mark=_mark)
+ENV.globals.update(levels=forms.LEVELS, reading=_reading, mark=_mark, csrf_field=security.csrf_field)
 
 
 def render(template: str, **context: Any) -> str:

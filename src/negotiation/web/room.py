@@ -22,6 +22,9 @@ from negotiation.web import forms, tokens
 
 GRACE = 15.0  # seconds a disconnected player still counts as present: a refresh, a network blip
 MAX_NAME = 40
+MAX_PLAYERS = 200  # people in one room: a lecture hall, not a flood of joins
+MAX_TEAM = 40  # players on one seat when the instructor set no team size
+MAX_TIMER = 3600  # seconds per step
 PHASES = {"offers": "offers", "answer": "talks", "actions": "actions"}
 
 
@@ -72,6 +75,7 @@ class Room:
     persist: Callable[[Room], None] = lambda room: None
     players: dict[str, Player] = field(default_factory=dict)
     moved: dict[str, Moved] = field(default_factory=dict)
+    revoked: set[str] = field(default_factory=set)  # players the instructor removed: their tokens are void
     deadline: float | None = None
     remaining: float | None = None  # of the timer, while paused
     version: int = 0  # bumped on every change, so pages know when to redraw
@@ -116,17 +120,26 @@ class Room:
         return next((p for p in self.session.pending() if p.seat == seat), None)
 
     def free(self, seat: str) -> bool:
-        size = self.settings.team_size
-        return seat in self.seats and (size == 0 or len(self.team(seat)) < size)
+        size = self.settings.team_size or MAX_TEAM
+        return seat in self.seats and len(self.team(seat)) < size
 
     # --- people --------------------------------------------------------------------
     def join(self, seat: str, name: str) -> Player:
         """A new player at ``seat`` (a country, or a team on it)."""
         if seat not in self.seats:
             raise RoomError(f"'{seat[:MAX_NAME]}' is not a seat of this game; seats: {', '.join(self.seats)}")
+        if self.session.finished:
+            raise RoomError("the game is over; ask your instructor about the next one")
+        if len(self.players) >= MAX_PLAYERS:
+            raise RoomError(f"the game is full ({MAX_PLAYERS} players)")
         if not self.free(seat):
-            raise RoomError(f"{seat} is full ({self.settings.team_size} players); choose another country")
-        player = Player(tokens.new_id(), (seat,), _name(name), seen=self.clock())
+            raise RoomError(f"{seat} is full ({self.settings.team_size or MAX_TEAM} players); choose another country")
+        name = _name(name)
+        if not name:
+            raise RoomError("enter your name (or your team's), so the class knows who moved")
+        if any(p.name.casefold() == name.casefold() for p in self.players.values()):
+            raise RoomError(f"the name '{name}' is taken in this game; add an initial or a number")
+        player = Player(tokens.new_id(), (seat,), name, seen=self.clock())
         self.players[player.id] = player
         self._changed()
         return player
@@ -138,15 +151,29 @@ class Room:
         self._changed()
         return player
 
+    def remove(self, player_id: str) -> Player:
+        """The instructor takes a player out: their seat token stops working at once (and after a
+        restart); a move they already made stays in the game."""
+        player = self.players.pop(player_id, None)
+        if player is None:
+            raise RoomError("no such player (already removed?)")
+        self.revoked.add(player_id)
+        self._changed()
+        return player
+
     def connect(self, player_id: str) -> None:
-        player = self.players[player_id]
+        player = self.players.get(player_id)
+        if player is None:  # removed by the instructor meanwhile
+            return
         player.connections += 1
         player.seen = self.clock()
         self._presence = self._present_now()
         self.version += 1
 
     def disconnect(self, player_id: str) -> None:
-        player = self.players[player_id]
+        player = self.players.get(player_id)
+        if player is None:  # removed by the instructor meanwhile
+            return
         player.connections = max(0, player.connections - 1)
         player.seen = self.clock()
         self._presence = self._present_now()
@@ -256,7 +283,9 @@ class Room:
         self._changed()
 
     def set_timer(self, seconds: float) -> None:
-        self.settings.timer = max(0.0, float(seconds))
+        if not 0 <= seconds <= MAX_TIMER:
+            raise RoomError(f"the timer is 0 (none) to {MAX_TIMER} seconds per step")
+        self.settings.timer = float(seconds)
         self._arm_timer()
         self._changed()
 
@@ -298,6 +327,7 @@ class Room:
                 "settings": {"timer": s.timer, "team_size": s.team_size, "started": s.started, "paused": s.paused},
                 "remaining": self.remaining,
                 "players": [{"id": p.id, "seats": list(p.seats), "name": p.name} for p in self.players.values()],
+                "revoked": sorted(self.revoked),
                 "step": {"turn": self.session.turn, "step": self.session.step,
                          "moved": [vars(m) for m in self.moved.values()]}}
 
@@ -309,6 +339,7 @@ class Room:
         room = cls(session, bool(data["classroom"]), data["game"], data["join_code"], data["admin_token"],
                    Settings(**data["settings"]), clock)
         room.remaining = data.get("remaining")
+        room.revoked = set(data.get("revoked", []))
         now = clock()
         for p in data["players"]:
             room.players[p["id"]] = Player(p["id"], tuple(p["seats"]), p["name"], seen=now)
@@ -324,4 +355,5 @@ class Room:
 
 
 def _name(text: str) -> str:
-    return " ".join(str(text).split())[:MAX_NAME]
+    """A name as shown: printable characters only, spaces collapsed, at most MAX_NAME long."""
+    return " ".join("".join(c for c in str(text) if c.isprintable()).split())[:MAX_NAME]

@@ -14,18 +14,21 @@ import sys
 import webbrowser
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import uvicorn
 from rich.console import Console
 
 from negotiation.config.errors import ConfigError, Problem
 from negotiation.config.models import Scenario
+from negotiation.config.paths import check_writable
 from negotiation.config.resolve import parse_set, resolve
 from negotiation.play import saves
 from negotiation.play.commands import PLAY_SCENARIO, seats_of
 from negotiation.play.session import Session
 from negotiation.web.app import Host, create_app
 from negotiation.web.room import Room, Settings
+from negotiation.web.security import LOOPBACK_NAMES
 from negotiation.web.state import StateError, Store
 
 LOOPBACK = "127.0.0.1"
@@ -34,13 +37,18 @@ MAX_WS_BYTES = 65536  # frames above this are refused by the protocol layer befo
 
 def serve(args: argparse.Namespace, console: Console) -> int:
     _check(args)
-    host = _host(args)
-    sock = _bind(args.host or LOOPBACK, args.port)
+    sock = _bind(args.host or LOOPBACK, args.port)  # first: a port in use must not leave a state folder behind
+    try:
+        host = _host(args)
+    except BaseException:
+        sock.close()
+        raise
     port = sock.getsockname()[1]
     local = f"http://{LOOPBACK}:{port}"
     if host.classroom:
         assert host.room is not None and host.store is not None
         host.join_url = _join_url(args.host, port, host.room.join_code)
+        host.hosts = allowed_hosts(args.host, host.join_url)
         admin = f"{local}/admin?token={host.room.admin_token}"
         console.print(f"Classroom game [bold]{host.scenario.name}[/bold] · state folder {host.store.folder}")
         console.print(f"(after a restart: negotiation serve --resume {host.store.folder})")
@@ -89,11 +97,14 @@ def _host(args: argparse.Namespace) -> Host:
         overrides["turns"] = args.turns
     scenario = resolve(args.scenario or PLAY_SCENARIO, overrides or None)
     if not args.klass:
+        check_writable(args.saves, "--saves")
         host = Host(scenario, classroom=False, saves=args.saves, seed=args.seed, compare=args.compare)
         if args.seats:
             host.new_solo_room(seats_of(scenario, args.seats), args.name or "")
         return host
     seats = seats_of(scenario, args.seats) if args.seats else list(scenario.countries)
+    if args.state is not None:
+        check_writable(args.state, "--state")
     folder = args.state or Path("classes") / f"{scenario.name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
     return classroom_host(scenario, seats, folder, seed=args.seed, name=args.name, timer=args.timer,
                           team_size=args.team_size, compare=args.compare)
@@ -140,6 +151,18 @@ def _bind(address: str, port: int) -> socket.socket:
                                                        "choose another with --port N")]) from None
     sock.listen(128)
     return sock
+
+
+def allowed_hosts(bound: str | None, join_url: str) -> frozenset[str]:
+    """The host names a browser may use to reach this server (any other name in a Host header is
+    refused, which defeats DNS rebinding; IP addresses are always accepted): localhost, and with
+    --host the name students are given and this computer's own name."""
+    names = set(LOOPBACK_NAMES)
+    if bound:
+        hostname = socket.gethostname().lower()
+        names |= {bound.strip("[]").lower(), (urlsplit(join_url).hostname or "").lower(), hostname,
+                  f"{hostname}.local"}
+    return frozenset(n for n in names if n)
 
 
 def _join_url(bound: str | None, port: int, code: str) -> str:

@@ -2,8 +2,9 @@
 
 A seat token is ``payload.signature``: the payload (game, player, seats, name) as base64 JSON,
 signed with HMAC-SHA256 under the game's secret. The secret lives in the game's state folder,
-so a restarted server honours the tokens it gave out before; a token of another game, or one
-that was edited, is refused.
+so a restarted server honours the tokens it gave out before; a token of another game, one that
+was edited, or one older than ``TOKEN_TTL`` is refused (the room also revokes the tokens of
+players the instructor removed).
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import hashlib
 import hmac
 import json
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed by students
 JOIN_LENGTH = 6
+TOKEN_TTL = 24 * 3600  # seconds a seat token is honoured: a school day, then the student joins again
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class Pass:
     player: str
     seats: tuple[str, ...]
     name: str
+    issued: float = 0.0  # when it was signed (seconds since the epoch); 0: now
 
 
 def new_secret() -> bytes:
@@ -48,13 +52,13 @@ def new_id() -> str:
 
 
 def sign(secret: bytes, token: Pass) -> str:
-    body = _b64(json.dumps({"g": token.game, "p": token.player, "s": list(token.seats), "n": token.name},
-                           separators=(",", ":")).encode())
+    body = _b64(json.dumps({"g": token.game, "p": token.player, "s": list(token.seats), "n": token.name,
+                            "t": int(token.issued or time.time())}, separators=(",", ":")).encode())
     return f"{body}.{_b64(_mac(secret, body))}"
 
 
-def verify(secret: bytes, text: str | None, game: str) -> Pass | None:
-    """The token's pass if it is genuine and of this game, else None."""
+def verify(secret: bytes, text: str | None, game: str, now: float | None = None) -> Pass | None:
+    """The token's pass if it is genuine, of this game and younger than TOKEN_TTL, else None."""
     if not text or text.count(".") != 1 or len(text) > 2048:
         return None
     body, mac = text.split(".")
@@ -66,7 +70,12 @@ def verify(secret: bytes, text: str | None, game: str) -> Pass | None:
         return None
     if not isinstance(data, dict) or data.get("g") != game:
         return None
-    return Pass(data["g"], str(data.get("p")), tuple(data.get("s") or ()), str(data.get("n") or ""))
+    issued, now = data.get("t"), time.time() if now is None else now
+    if not isinstance(issued, int) or not now - TOKEN_TTL <= issued <= now + 60:  # 60 s of clock skew
+        return None
+    seats = data.get("s")
+    return Pass(data["g"], str(data.get("p")), tuple(map(str, seats)) if isinstance(seats, list) else (),
+                str(data.get("n") or ""), float(issued))
 
 
 def same(given: str | None, expected: str) -> bool:

@@ -85,6 +85,7 @@
         if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) { return; }
         clearErrors();
         const message = {type: "control", action: button.dataset.action};
+        if (button.dataset.player) { message.player = button.dataset.player; }
         if (button.dataset.action === "timer") {
           message.seconds = Math.round(Number(document.getElementById("timer").value) || 0);
         }
