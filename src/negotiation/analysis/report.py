@@ -91,17 +91,15 @@ def _level(value: object) -> str:
     return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
-def _expected(data: SweepData) -> int:
-    return int(data.manifest["design"]["runs"])
-
-
 def _incomplete(data: SweepData) -> str | None:
-    done, expected = len(data.runs) + data.failed, _expected(data)
-    if done >= expected:
+    expected = (data.manifest.get("design") or {}).get("runs")
+    done = len(data.runs) + data.failed
+    if not isinstance(expected, int) or done >= expected:
         return None
+    file = (data.manifest.get("sweep") or {}).get("file") or "SWEEP_FILE"
     return (f"INCOMPLETE: {done:,} of {expected:,} runs ({100 * done / expected:.0f} %) are on disk. Points run "
             f"in a shuffled order, so these are a random subsample of the design: estimates are unbiased but "
-            f"wider. Finish with: negotiation sweep {data.manifest['sweep']['file']} --resume --out {data.folder}")
+            f"wider. Finish with: negotiation sweep {file} --resume --out {data.folder}")
 
 
 def _headline(data: SweepData, tables: dict[str, pd.DataFrame], ranking: list[str], box: Box | None,
