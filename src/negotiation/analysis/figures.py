@@ -5,12 +5,10 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+from negotiation.plots import subplots
 
 
 def holds(tables: dict[str, pd.DataFrame], labels: dict[str, str], path: Path) -> None:
@@ -18,7 +16,7 @@ def holds(tables: dict[str, pd.DataFrame], labels: dict[str, str], path: Path) -
     n = len(tables)
     cols = min(3, n)
     rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows), squeeze=False)
+    fig, axes = subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows), squeeze=False)
     for ax, (key, table) in zip(axes.flat, tables.items(), strict=False):
         numeric = pd.api.types.is_numeric_dtype(table["level"]) and not pd.api.types.is_bool_dtype(table["level"])
         x = table["level"].astype(float) if numeric else range(len(table))
@@ -34,13 +32,12 @@ def holds(tables: dict[str, pd.DataFrame], labels: dict[str, str], path: Path) -
         ax.set_visible(False)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def hold_map(grid: pd.DataFrame, counts: pd.DataFrame, xlabel: str, ylabel: str, path: Path) -> None:
     """P(holds) over two parameters as a heat map; cells say P in % and their number of runs
     (an empty cell says n=0, not 'nan')."""
-    fig, ax = plt.subplots(figsize=(7, 5.5))
+    fig, ax = subplots(figsize=(7, 5.5))
     image = ax.imshow(grid.to_numpy(dtype=float), vmin=0, vmax=1, cmap="RdYlGn", aspect="auto")
     ax.set_xticks(*_ticks(grid.columns), rotation=30, ha="right")
     ax.set_yticks(*_ticks(grid.index))
@@ -55,13 +52,12 @@ def hold_map(grid: pd.DataFrame, counts: pd.DataFrame, xlabel: str, ylabel: str,
     fig.colorbar(image, ax=ax, label="P(truce holds)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def survival(curves: dict[str, pd.DataFrame], labels: dict[str, str], path: Path,
              ylabel: str = "share of runs still in truce") -> None:
     """Share of runs still in truce after each turn, one line per parameter level."""
-    fig, axes = plt.subplots(1, len(curves), figsize=(5.5 * len(curves), 3.8), squeeze=False)
+    fig, axes = subplots(1, len(curves), figsize=(5.5 * len(curves), 3.8), squeeze=False)
     for ax, (key, frame) in zip(axes.flat, curves.items(), strict=True):
         for level in frame.columns:
             ax.step(frame.index, frame[level], where="post", label=_tick(level))
@@ -73,14 +69,13 @@ def survival(curves: dict[str, pd.DataFrame], labels: dict[str, str], path: Path
         ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def sensitivity(table: pd.DataFrame, labels: dict[str, str], path: Path) -> None:
     """Sobol' S1 and ST, or Morris mu*, per parameter, with their 95 % intervals as error bars."""
     pairs = [("S1", "ST")] if "ST" in table else [("mu_star",)]
     names = pairs[0]
-    fig, ax = plt.subplots(figsize=(6.5, 0.5 * len(table) + 1.6))
+    fig, ax = subplots(figsize=(6.5, 0.5 * len(table) + 1.6))
     y = np.arange(len(table))
     offsets = [0.2, -0.2] if len(names) == 2 else [0.0]
     for name, offset in zip(names, offsets, strict=True):
@@ -94,12 +89,11 @@ def sensitivity(table: pd.DataFrame, labels: dict[str, str], path: Path) -> None
     ax.set_xlabel("index of P(truce holds) per design point, 95 % bootstrap interval")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def convergence(frame: pd.DataFrame, labels: dict[str, str], keys: list[str], path: Path) -> None:
     """Sobol' indices against the base sample size, with 95 % intervals: do they settle?"""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharex=True)
+    fig, axes = subplots(1, 2, figsize=(11, 4), sharex=True)
     for ax, name in zip(axes, ("S1", "ST"), strict=True):
         for i, key in enumerate(keys):
             rows = frame[frame["key"] == key]
@@ -116,7 +110,6 @@ def convergence(frame: pd.DataFrame, labels: dict[str, str], keys: list[str], pa
     fig.suptitle("Sobol' indices against sample size (95 % bootstrap intervals)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def _ticks(values: pd.Index, most: int = 12) -> tuple[list[int], list[str]]:

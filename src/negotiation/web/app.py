@@ -154,8 +154,8 @@ def create_app(host: Host) -> Starlette:
         if host.classroom or seat not in host.scenario.countries:
             return _page("message.html", 400, title="Choose a country",
                          text="Pick one of the scenario's countries.", link="/", link_text="Back")
-        host.new_solo_room([seat], form.get("name", ""))
-        return _seated(host, host.room, host.solo_player())
+        room = host.new_solo_room([seat], form.get("name", ""))
+        return _seated(host, room, host.solo_player())
 
     async def resume_solo(request: Request) -> Response:
         if host.classroom or host.room is None:
