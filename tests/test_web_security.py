@@ -261,9 +261,17 @@ def test_a_stale_tab_cannot_move_in_a_new_game_or_write_its_save(solo):
             new_save = solo.save_path.read_bytes()
             turn = html.split('data-turn="')[1].split('"')[0]
             step = html.split('data-step="')[1].split('"')[0]
+            played = len(old_room.session.inputs)
             stale.send_json({"type": "move", "seat": "CN", "turn": int(turn), "step": int(step), "fields": {}})
-            assert "no longer in" in until(stale, lambda m: m["type"] == "error")["reason"]
-        assert old_room.session.inputs == [] or old_save.exists()
+            reasons = []
+            with pytest.raises(WebSocketDisconnect) as closed:  # told why, then sent back to the start
+                for _ in range(20):
+                    message = stale.receive_json()
+                    reasons += [message["reason"]] if message["type"] == "error" else []
+            assert closed.value.code == 4401 and reasons
+            assert all("new game was started" in r or "no longer in" in r for r in reasons)
+        assert len(old_room.session.inputs) == played  # the stale move went nowhere
+        assert old_save != solo.save_path
         assert solo.save_path.read_bytes() == new_save  # the new game's save holds none of the stale moves
         assert saves.load(solo.save_path).seats == ("US",)
 

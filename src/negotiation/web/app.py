@@ -155,6 +155,9 @@ def create_app(host: Host) -> Starlette:
             return _page("message.html", 400, title="Choose a country",
                          text="Pick one of the scenario's countries.", link="/", link_text="Back")
         host.new_solo_room([seat], form.get("name", ""))
+        for stale in list(hub.connections):  # tabs of the game just replaced go back to the start page
+            stale.error("a new game was started in another tab")
+            asyncio.get_running_loop().create_task(stale.close(4401))
         return _seated(host, host.room, host.solo_player())
 
     async def resume_solo(request: Request) -> Response:
@@ -170,7 +173,7 @@ def create_app(host: Host) -> Starlette:
         room = host.room
         client = request.client.host if request.client else "?"
         if _player(host, request) is None and not joins.bucket(client).ready():
-            return _page("message.html", 429, title="Too many tries", text="Wait a minute and try again.")
+            return _page("message.html", 429, title="Too many tries", text="Wait a few seconds and try again.")
         if room is None or not host.classroom or not tokens.same(code.upper(), room.join_code):
             joins.allow(client)
             return _page("message.html", 404, title="No game with this code",
