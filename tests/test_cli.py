@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 import yaml
 
 from negotiation.cli import main
@@ -72,3 +73,13 @@ def test_help_teaches_by_example(capsys):
     assert main(["run", "--help"]) == 0
     out = capsys.readouterr().out
     assert "examples:" in out and "--set countries.CN.preferences.patience" in out
+
+
+@pytest.mark.parametrize("command", ["play", "serve"])
+def test_the_library_options_default_as_the_command_line_does(command):
+    from negotiation.cli import _options, build_parser
+    from negotiation.play.commands import PlayOptions
+    from negotiation.web.server import ServeOptions
+
+    kind = {"play": PlayOptions, "serve": ServeOptions}[command]
+    assert _options(kind, build_parser().parse_args([command])) == kind()

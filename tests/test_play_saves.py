@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from negotiation import load_scenario
+from negotiation import files, load_scenario
 from negotiation.observation import Decision, Response
 from negotiation.play import saves
 from negotiation.play.saves import SaveError
@@ -62,7 +62,7 @@ def test_a_failed_write_leaves_the_previous_save_intact(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(saves.os, "replace", broken)
+    monkeypatch.setattr(files.os, "replace", broken)
     with pytest.raises(OSError):
         saves.save(session, path)
     assert path.read_bytes() == before

@@ -201,3 +201,26 @@ def test_the_history_a_seat_saw_matches_its_screen_and_hides_what_it_may_not_see
     assert seen.totals["US"] != exact.totals["US"]
     assert seen.totals["US"][-1] == next(p.total.value for p in view.partners if p.country == "US")
     assert seen.allied_share == (None, None, None) and None not in exact.allied_share
+
+
+def test_the_read_api_tells_front_ends_what_the_engine_holds_without_handing_it_out():
+    session = Session(load_scenario("busan_truce_2025", {"world.noise_scale": 2.0}), ["CN"], seed=3)
+    for _ in range(40):
+        session.submit_default()
+    m = session.model
+    assert session.countries == tuple(m.ids) and session.status == m.status
+    assert session.shares() == (m.world.allied_share, m.world.china_share)
+    assert session.total("JP") == pytest.approx(float(m.totals[m.index["JP"]]))
+    c1 = next(p for p in session.pledges() if p.id == "C1")
+    assert (c1.giver, c1.receiver, c1.end) == ("CN", "US", next(p.end for p in m.world.pledges if p.id == "C1"))
+    assert c1.levels == tuple(m.pledge_levels["C1"]) and c1.seen == tuple(m.pledge_seen["C1"])
+    relation = session.relation("CN", "US")
+    assert relation.trust == pytest.approx(m.world.trust[m.index["CN"], m.index["US"]])
+    assert session.surcharges("CN")["US"] == relation.surcharge
+    with pytest.raises(AttributeError):
+        c1.end = 99  # a snapshot: changing it cannot change the game
+    while not any(e["kind"] == "offer" for e in m.log):  # on to the first talks
+        session.submit_default()
+    turn = next(e["turn"] for e in m.log if e["kind"] == "offer")
+    talks = [e for e in m.log if e["kind"] == "offer" and e["turn"] == turn]
+    assert [(t.offer, t.verdict) for t in session.talks(turn)] == [(e["offer"], e["verdict"]) for e in talks]

@@ -25,7 +25,10 @@ MAX_CLICKS = 60  # bounded: a game of 8 turns needs about 20
 def browser() -> Iterator[Browser]:
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
-        pytest.fail("the browser tests need Debian's chromium: apt-get install chromium (make test does)")
+        message = "the browser tests need Debian's chromium: apt-get install chromium (make test does as root)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)  # CI must run them
+        pytest.skip(message)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield browser

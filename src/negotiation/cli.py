@@ -10,15 +10,17 @@ import contextlib
 import io
 import sys
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from negotiation import __version__
+from negotiation.config.constants import MAX_TURNS
 from negotiation.config.errors import ConfigError, Problem
-from negotiation.config.models import MAX_TURNS
 from negotiation.config.paths import check_writable
-from negotiation.config.resolve import DEFAULT_SCENARIO, builtin_scenarios, parse_set
+from negotiation.config.shipped import DEFAULT_SCENARIO, builtin_scenarios
 
 EXIT_RUN_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -65,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "concessions over the late-2025 US-China truce and the allied rare-earth deals.",
         epilog="Start with 'negotiation run' (the default scenario), then 'negotiation run --help'.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     run = sub.add_parser(
@@ -167,7 +170,7 @@ def _add_play_parsers(sub) -> None:
     play.add_argument("--name", help="the player's or team's name, shown in the class report")
     play.add_argument("--moves", metavar="FILE", help="play scripted moves from a YAML/JSON file ('-': standard "
                                                       "input) without prompts")
-    play.add_argument("--compare", action="append", metavar="STRATEGY", choices=_strategy_names(),
+    play.add_argument("--compare", action="append", metavar="STRATEGY", type=_strategy_name,
                       help="strategy the debrief replays your seat with (default: the scenario's choice)")
     play.add_argument("--seed", type=_whole(0, MAX_SEED), help="random seed (default: the scenario's own seed)")
     play.add_argument("--turns", type=_whole(1, MAX_TURNS), help="number of turns to play (default: the scenario's)")
@@ -230,7 +233,7 @@ def _add_serve_parser(sub) -> None:
     serve.add_argument("--saves", type=Path, default=Path("saves"), metavar="DIR",
                        help="alone: folder for the saves (default: saves)")
     serve.add_argument("--name", help="the player's name, or the classroom game's, shown in the class report")
-    serve.add_argument("--compare", action="append", metavar="STRATEGY", choices=_strategy_names(),
+    serve.add_argument("--compare", action="append", metavar="STRATEGY", type=_strategy_name,
                        help="strategy the debrief replays each seat with (default: the scenario's choice)")
     serve.add_argument("--seed", type=_whole(0, MAX_SEED), help="random seed (default: the scenario's own seed)")
     serve.add_argument("--turns", type=_whole(1, MAX_TURNS), help="number of turns to play (default: the scenario's)")
@@ -239,15 +242,20 @@ def _add_serve_parser(sub) -> None:
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser")
 
 
-def _strategy_names() -> list[str]:
+def _strategy_name(text: str) -> str:
+    """An argparse type: a computer strategy's name (the registry loads only when one is given)."""
     from negotiation.strategies import REGISTRY
 
-    return [n for n in REGISTRY if n != "human"]
+    names = [n for n in REGISTRY if n != "human"]
+    if text not in names:
+        raise argparse.ArgumentTypeError(f"invalid choice: '{text}' (choose from {', '.join(names)})")
+    return text
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from negotiation import runfolder
     from negotiation.api import load_scenario, run
+    from negotiation.config.resolve import parse_set
 
     overrides = parse_set(args.sets)
     if args.turns is not None:
@@ -295,10 +303,11 @@ def _print_summary(result) -> None:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from negotiation.config.validate import validate_path
+    from negotiation.sweep.sweepfile import read_sweep
 
     problems: list[Problem] = []
     for path in args.paths:
-        found = validate_path(path)
+        found = validate_path(path, check_sweep=read_sweep)
         problems += found
         if not found:
             console.print(f"{path}: ok")
@@ -376,28 +385,33 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def _cmd_play(args: argparse.Namespace) -> int:
-    from negotiation.play.commands import play
+def _options[T](kind: type[T], args: argparse.Namespace) -> T:
+    """A command's typed options from the parsed command line (argparse goes no further than here)."""
+    return kind(**{f.name: getattr(args, f.name) for f in fields(kind)})  # type: ignore[arg-type]
 
-    return play(args, console)
+
+def _cmd_play(args: argparse.Namespace) -> int:
+    from negotiation.play.commands import PlayOptions, play
+
+    return play(_options(PlayOptions, args), console)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from negotiation.play.commands import class_report
+    from negotiation.play.commands import ReportOptions, class_report
 
-    return class_report(args, console)
+    return class_report(_options(ReportOptions, args), console)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from negotiation.web.server import serve
+    from negotiation.web.server import ServeOptions, serve
 
-    return serve(args, console)
+    return serve(_options(ServeOptions, args), console)
 
 
 def _cmd_new_scenario(args: argparse.Namespace) -> int:
-    from negotiation.play.commands import new_scenario
+    from negotiation.play.commands import NewScenarioOptions, new_scenario
 
-    return new_scenario(args, console)
+    return new_scenario(_options(NewScenarioOptions, args), console)
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -411,7 +425,8 @@ def _tolerant_output() -> None:
     """A character the terminal cannot show (an ASCII-only locale) prints as '?', never crashes."""
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
-            stream.reconfigure(errors="replace")
+            if isinstance(stream, io.TextIOWrapper):
+                stream.reconfigure(errors="replace")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -187,8 +187,3 @@ class Bargaining:
             self.counters.append(response.counter)
         self.position += 1
 
-
-def negotiate(model: TruceModel, t: int) -> None:
-    """Run the bounded rounds of offers for turn t with every country's strategy answering."""
-    views, offered = proposals(model)
-    Bargaining(model, t, views, [o for c in model.countries for o in offered[c.cid]]).next()

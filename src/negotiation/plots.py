@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-import matplotlib
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.colors import ListedColormap  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from negotiation.results import RunResult, turn_label
 
-from negotiation.results import RunResult, turn_label  # noqa: E402
+
+def subplots(nrows: int = 1, ncols: int = 1, **kwargs: Any) -> tuple[Figure, Any]:
+    """A figure and its axes, like ``pyplot.subplots`` but outside pyplot: no backend is chosen
+    and no figure is kept open anywhere (saving as PNG renders with Agg), so any thread may draw."""
+    figure_keys = {k: kwargs.pop(k) for k in ("figsize", "layout", "dpi") if k in kwargs}
+    fig = Figure(**figure_keys)
+    return fig, fig.subplots(nrows, ncols, **kwargs)
 
 
 def _mark_break(ax, result: RunResult) -> None:
@@ -34,7 +39,7 @@ def _turn_axis(ax, result: RunResult) -> None:
 def payoffs(result: RunResult) -> Figure:
     """Cumulative payoff of each country over the turns."""
     tl = result.timeline
-    fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    fig, ax = subplots(figsize=(8, 4.5), layout="constrained")
     for cid in result.totals:
         ax.plot(tl["turn"], tl[f"total.{cid}"], label=cid, linewidth=2)
     ax.axhline(0, color="grey", linewidth=0.5)
@@ -50,7 +55,7 @@ def compliance(result: RunResult) -> Figure:
     """Pledges x turns: honoured, partial, defected, or not in force."""
     table = result.compliance
     data = table.to_numpy(dtype=float)
-    fig, ax = plt.subplots(figsize=(9, 0.28 * len(table) + 1.6), layout="constrained")
+    fig, ax = subplots(figsize=(9, 0.28 * len(table) + 1.6), layout="constrained")
     cmap = ListedColormap(["#c0392b", "#f5b041", "#27ae60"]).with_extremes(bad="#eeeeee")
     binned = np.where(np.isnan(data), np.nan, np.where(data >= 1.0, 2, np.where(data >= 0.5, 1, 0)))
     ax.imshow(np.ma.masked_invalid(binned), aspect="auto", cmap=cmap, vmin=0, vmax=2, interpolation="nearest")
@@ -64,7 +69,7 @@ def compliance(result: RunResult) -> Figure:
 def instruments(result: RunResult) -> Figure:
     """Mean tariff each country imposes, and the supplier's export controls on each country."""
     tl = result.timeline
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6), sharex=True, layout="constrained")
+    fig, (top, bottom) = subplots(2, 1, figsize=(8, 6), sharex=True, layout="constrained")
     for cid in result.totals:
         top.plot(tl["turn"], 100 * tl[f"tariff_out.{cid}"], label=cid)
         bottom.step(tl["turn"], tl[f"control_on.{cid}"], where="mid", label=cid)
@@ -81,7 +86,7 @@ def instruments(result: RunResult) -> Figure:
 def capacity(result: RunResult) -> Figure:
     """Allied share of processing capacity against China's share (its leverage)."""
     tl = result.timeline
-    fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
+    fig, ax = subplots(figsize=(8, 4), layout="constrained")
     ax.plot(tl["turn"], 100 * tl["allied_share"], label="allied capacity share", linewidth=2, color="#2471a3")
     ax.plot(tl["turn"], 100 * tl["china_share"], label="China's share (leverage)", linewidth=2, color="#c0392b")
     ax.set_ylabel("% of world processing")
@@ -96,7 +101,7 @@ def capacity(result: RunResult) -> Figure:
 def compare_payoffs(results: dict[str, RunResult], country: str) -> Figure:
     """One country's cumulative payoff in several runs of the same game (the debrief's
     counterfactuals: the player's game against the seat played by a strategy)."""
-    fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    fig, ax = subplots(figsize=(8, 4.5), layout="constrained")
     for n, (label, result) in enumerate(results.items()):
         tl = result.timeline
         # the player's game drawn thick and the alternatives dashed, so identical runs stay visible
@@ -123,6 +128,5 @@ def save_all(result: RunResult, folder: Path) -> list[Path]:
         fig = make(result)
         path = folder / f"{name}.png"
         fig.savefig(path, dpi=110)
-        plt.close(fig)
         paths.append(path)
     return paths

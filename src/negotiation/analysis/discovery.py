@@ -155,7 +155,7 @@ def _prim_boxes(x: pd.DataFrame, broke: np.ndarray) -> list[dict]:
     boxes = []
     for i in range(len(box.peeling_trajectory)):
         box.select(i)
-        bounds = {}
+        bounds: dict[str, tuple[float | None, float | None]] = {}
         for column, row in box.limits.iterrows():
             low = None if math.isclose(row["min"], lows[column]) else float(row["min"])
             high = None if math.isclose(row["max"], highs[column]) else float(row["max"])

@@ -5,11 +5,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
-import pandas as pd  # noqa: E402
+from negotiation.plots import subplots
 
 
 def holds(tables: dict[str, pd.DataFrame], labels: dict[str, str], path: Path) -> None:
@@ -17,7 +15,7 @@ def holds(tables: dict[str, pd.DataFrame], labels: dict[str, str], path: Path) -
     n = len(tables)
     cols = min(3, n)
     rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows), squeeze=False)
+    fig, axes = subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows), squeeze=False)
     for ax, (key, table) in zip(axes.flat, tables.items(), strict=False):
         numeric = pd.api.types.is_numeric_dtype(table["level"]) and not pd.api.types.is_bool_dtype(table["level"])
         x = table["level"].astype(float) if numeric else range(len(table))
@@ -33,12 +31,11 @@ def holds(tables: dict[str, pd.DataFrame], labels: dict[str, str], path: Path) -
         ax.set_visible(False)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def hold_map(grid: pd.DataFrame, xlabel: str, ylabel: str, path: Path) -> None:
     """P(holds) over two parameters as a heat map, annotated when small enough to read."""
-    fig, ax = plt.subplots(figsize=(6.5, 5))
+    fig, ax = subplots(figsize=(6.5, 5))
     image = ax.imshow(grid.to_numpy(dtype=float), vmin=0, vmax=1, cmap="RdYlGn", aspect="auto")
     ax.set_xticks(range(grid.shape[1]), [_tick(v) for v in grid.columns], rotation=30, ha="right")
     ax.set_yticks(range(grid.shape[0]), [_tick(v) for v in grid.index])
@@ -50,12 +47,11 @@ def hold_map(grid: pd.DataFrame, xlabel: str, ylabel: str, path: Path) -> None:
     fig.colorbar(image, ax=ax, label="P(truce holds)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def survival(curves: dict[str, pd.DataFrame], labels: dict[str, str], path: Path) -> None:
     """Share of runs still in truce after each turn, one line per parameter level."""
-    fig, axes = plt.subplots(1, len(curves), figsize=(5.5 * len(curves), 3.8), squeeze=False)
+    fig, axes = subplots(1, len(curves), figsize=(5.5 * len(curves), 3.8), squeeze=False)
     for ax, (key, frame) in zip(axes.flat, curves.items(), strict=True):
         for level in frame.columns:
             ax.step(frame.index, frame[level], where="post", label=_tick(level))
@@ -67,13 +63,12 @@ def survival(curves: dict[str, pd.DataFrame], labels: dict[str, str], path: Path
         ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def sensitivity(table: pd.DataFrame, labels: dict[str, str], path: Path) -> None:
     """Sobol' first-order and total indices, or Morris mu* and sigma, per parameter."""
     first, second = ("S1", "ST") if "ST" in table else ("mu_star", "sigma")
-    fig, ax = plt.subplots(figsize=(6.5, 0.45 * len(table) + 1.5))
+    fig, ax = subplots(figsize=(6.5, 0.45 * len(table) + 1.5))
     y = range(len(table))
     ax.barh([v + 0.2 for v in y], table[first], height=0.4, label=first)
     ax.barh([v - 0.2 for v in y], table[second], height=0.4, label=second)
@@ -83,7 +78,6 @@ def sensitivity(table: pd.DataFrame, labels: dict[str, str], path: Path) -> None
     ax.set_xlabel("index (output: P(truce holds) per design point)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def _tick(value: object) -> str:

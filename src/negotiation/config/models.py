@@ -11,15 +11,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from negotiation.config.constants import MAX_TURNS, TURNS_PER_YEAR
+
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(ge=0.0)]
 Turn = Annotated[int, Field(ge=0)]
 Seed = Annotated[int, Field(ge=0, lt=2**63)]  # numpy's SeedSequence takes no negative seed; results store int64
-MAX_TURNS = 1000
 START = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-INSTRUMENTS = ("tariff", "export_control", "purchase", "investment", "measure")
-FACT_ID = re.compile(r"^(C[1-9]|U[1-4]|F(1[0-4]|[1-9])|T[1-8]|P(1[0-4]|[1-9]))$")
 
 
 class Strict(BaseModel):
@@ -122,7 +120,7 @@ class World(Strict):
     """World-level parameters of the rare-earth market and the observation model."""
 
     allied_share: Share = 0.20
-    allied_growth: NonNeg = 0.10 / 12
+    allied_growth: NonNeg = 0.10 / TURNS_PER_YEAR
     allied_cap: Share = 0.60
     other_share: Share = 0.10
     capacity_per_bn: NonNeg = 0.0005
@@ -143,9 +141,6 @@ class Negotiation(Strict):
     renewal_window: Turn = 1
     renewal_term: Annotated[int, Field(ge=1)] = 12
     min_trust: Share = 0.4
-
-
-EVENT_KINDS = ("set_control", "set_tariff", "suspend_pledge", "capacity_shock", "announce")
 
 
 class Event(Strict):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,26 +18,8 @@ from pydantic import BaseModel, ValidationError
 
 from negotiation.config.errors import ConfigError, Problem, suggest
 from negotiation.config.models import Scenario
+from negotiation.config.shipped import DEFAULT_SCENARIO, builtin_profiles, builtin_scenarios, data_root
 from negotiation.config.yamlio import Origins, Path_, read_yaml
-
-DEFAULT_SCENARIO = "busan_truce_2025"
-
-
-def data_root() -> Path:
-    """Where the shipped ``agents/`` and ``configs/`` live (source checkout or installed data)."""
-    here = Path(__file__).resolve()
-    checkout = here.parents[3]
-    if (checkout / "agents").is_dir() and (checkout / "configs").is_dir():
-        return checkout
-    return here.parents[1] / "data"
-
-
-def builtin_scenarios() -> list[str]:
-    return sorted(p.stem for p in (data_root() / "configs" / "scenarios").glob("*.yaml"))
-
-
-def builtin_profiles() -> list[str]:
-    return sorted(p.stem for p in (data_root() / "agents").glob("*.yaml"))
 
 
 def find_scenario(name_or_path: str | Path) -> Path:
@@ -143,7 +126,7 @@ def apply_overrides(data: dict, origins: Origins, overrides: dict[str, Any], ful
         parts: list[str | int] = [int(p) if p.isdigit() else p for p in key.split(".")]
         node: Any = data
         for part in parts[:-1]:
-            node = node[part] if isinstance(node, list) else node.setdefault(part, {})
+            node = node[int(part)] if isinstance(node, list) else node.setdefault(part, {})
         node[parts[-1]] = value
         origins[tuple(parts)] = ("--set " + key, 0)
     if problems:
@@ -182,7 +165,7 @@ def _where(origins: Origins, loc: tuple, default_file: str) -> tuple[str, int | 
     return default_file, None
 
 
-def _describe(error: dict) -> str:
+def _describe(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     msg = error["msg"]
     if kind == "extra_forbidden":

@@ -1,4 +1,4 @@
-"""Every number needs a source: the check behind ``negotiation validate --sources``.
+"""Every number needs a source: the check that ``tests/test_sources.py`` runs over every shipped file.
 
 A number in a country profile needs an entry in the profile's ``sources:`` map, keyed by
 its dotted path relative to the country (pledges by id: ``pledges.C5.value``); a pledge's

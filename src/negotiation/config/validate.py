@@ -1,13 +1,20 @@
-"""Checking files without running them: scenarios, country profiles and sweep files."""
+"""Checking files without running them: scenarios and country profiles.
+
+Sweep files are checked by the sweep package (``negotiation.sweep.read_sweep``); the caller that
+knows about sweeps passes that check in, so the configuration layer imports no sweep or engine code.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
 
 from pydantic import ValidationError
 
 from negotiation.config.errors import ConfigError, Problem, suggest
 from negotiation.config.models import Country
 from negotiation.config.resolve import find_scenario, problems_from_validation, resolve
-from negotiation.config.yamlio import read_yaml
+from negotiation.config.yamlio import Origins, read_yaml
 
 
 def kind_of(data: object) -> str:
@@ -22,8 +29,11 @@ def kind_of(data: object) -> str:
     return "unknown"
 
 
-def validate_path(name_or_path: str) -> list[Problem]:
-    """Every problem in one scenario or country file (an empty list when it is valid)."""
+def validate_path(name_or_path: str, check_sweep: Callable[[Path], object] | None = None) -> list[Problem]:
+    """Every problem in one scenario, country or sweep file (an empty list when it is valid).
+
+    ``check_sweep`` reads a sweep file and raises :class:`ConfigError` on its problems; without it a
+    sweep file is reported as one this caller cannot check."""
     try:
         path = find_scenario(name_or_path)
         data, origins = read_yaml(path)
@@ -33,9 +43,9 @@ def validate_path(name_or_path: str) -> list[Problem]:
         elif kind == "country":
             _validate_country(data, origins, str(path))
         elif kind == "sweep":
-            from negotiation.sweep import read_sweep
-
-            read_sweep(path)
+            if check_sweep is None:
+                return [Problem(str(path), 1, "", "is a sweep file; check it with 'negotiation validate'")]
+            check_sweep(path)
         else:
             return [Problem(str(path), 1, "", "is neither a scenario (has 'countries'), a country profile "
                                               "(has 'id' and 'strategy') nor a sweep (has 'scenario' and "
@@ -45,7 +55,7 @@ def validate_path(name_or_path: str) -> list[Problem]:
     return []
 
 
-def _validate_country(data: dict, origins, file: str) -> None:
+def _validate_country(data: dict, origins: Origins, file: str) -> None:
     from negotiation.strategies import REGISTRY
 
     try:

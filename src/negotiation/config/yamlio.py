@@ -31,7 +31,7 @@ class _Loader(yaml.SafeLoader):
 
     _depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         # the composer recurses once per level: refuse deep text before it exhausts the stack
         self._depth += 1
         try:

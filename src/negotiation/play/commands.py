@@ -1,10 +1,13 @@
-"""The bodies of ``negotiation play``, ``report`` and ``new-scenario`` (cli.py parses options)."""
+"""The bodies of ``negotiation play``, ``report`` and ``new-scenario``.
+
+cli.py parses the command line and hands each command its typed options (the dataclasses
+below), so a notebook or a test calls these with the same options as the command does.
+"""
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +18,7 @@ from negotiation.config.errors import ConfigError, Problem, suggest
 from negotiation.config.models import Scenario
 from negotiation.config.paths import check_writable
 from negotiation.config.resolve import parse_set, resolve
+from negotiation.files import atomic_write
 from negotiation.play import debrief, report, saves
 from negotiation.play.saves import SaveError
 from negotiation.play.script import Script
@@ -22,6 +26,39 @@ from negotiation.play.session import Session
 from negotiation.play.terminal import Terminal
 
 PLAY_SCENARIO = "classroom_intro"
+
+
+@dataclass(frozen=True)
+class PlayOptions:
+    """``negotiation play``: a new game of ``scenario`` at ``seats`` (ids or names), or ``load`` a save."""
+
+    scenario: str | None = None
+    seats: list[str] = field(default_factory=list)
+    load: Path | None = None
+    save: Path | None = None
+    name: str | None = None
+    moves: str | None = None  # a moves file, '-' for standard input
+    compare: list[str] | None = None  # strategies the debrief replays (None: the scenario's choice)
+    seed: int | None = None
+    turns: int | None = None
+    sets: list[str] = field(default_factory=list)  # KEY=VALUE overrides
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """``negotiation report``: the saves (files or folders) to compare."""
+
+    saves: list[Path]
+    out: Path | None = None
+    scenario: str | None = None
+
+
+@dataclass(frozen=True)
+class NewScenarioOptions:
+    """``negotiation new-scenario``: write NAME.yaml, a copy of ``source`` (default: the template)."""
+
+    name: str
+    source: str | None = None
 
 
 def seats_of(scenario: Scenario, wanted: list[str]) -> list[str]:
@@ -63,7 +100,7 @@ def default_save_path(scenario: Scenario, seats: list[str], root: Path = Path("s
     return path
 
 
-def _start(args: argparse.Namespace) -> tuple[Session, Path]:
+def _start(args: PlayOptions) -> tuple[Session, Path]:
     if args.load is not None:
         clash = [flag for flag, value in (("SCENARIO", args.scenario), ("--as", args.seats), ("--seed", args.seed),
                                           ("--turns", args.turns), ("--set", args.sets)) if value]
@@ -88,7 +125,7 @@ def _start(args: argparse.Namespace) -> tuple[Session, Path]:
     return Session(scenario, seats, seed=args.seed, name=args.name or ""), path
 
 
-def play(args: argparse.Namespace, console: Console) -> int:
+def play(args: PlayOptions, console: Console) -> int:
     session, path = _start(args)
     script = None
     if args.moves is not None:
@@ -113,13 +150,11 @@ def play(args: argparse.Namespace, console: Console) -> int:
 
 
 def _restore(path: Path, data: bytes) -> None:
-    """Put a file's earlier bytes back, atomically (a temporary file renamed over it)."""
-    tmp = path.with_name(f".{path.name}.restore.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    """Put a file's earlier bytes back, atomically (saves are private to their owner)."""
+    atomic_write(path, data, private=True)
 
 
-def class_report(args: argparse.Namespace, console: Console) -> int:
+def class_report(args: ReportOptions, console: Console) -> int:
     if args.out is not None:
         check_writable(args.out, "--out")
     paths = report.collect(args.saves)
@@ -144,7 +179,7 @@ def class_report(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-def new_scenario(args: argparse.Namespace, console: Console) -> int:
+def new_scenario(args: NewScenarioOptions, console: Console) -> int:
     from negotiation.config.scaffold import copy_scenario
     from negotiation.config.validate import validate_path
 

@@ -8,8 +8,6 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-
 from negotiation import api, plots
 from negotiation.config.models import Scenario
 from negotiation.play.moves import describe_concession
@@ -107,7 +105,6 @@ def write_plots(debrief: Debrief, folder: Path) -> list[Path]:
         fig = plots.compare_payoffs(runs, debrief.seat)
         path = folder / f"comparison-{debrief.seat}.png"
         fig.savefig(path, dpi=110)
-        plt.close(fig)
         paths.append(path)
     return paths
 

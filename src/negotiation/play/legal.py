@@ -7,11 +7,14 @@ the input and ask again; a refused move never changes the game.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from negotiation.model import TruceModel
-from negotiation.negotiation import Question, check_offer
+from negotiation.negotiation import Question
 from negotiation.observation import Concession, Decision, Offer, Response
 from negotiation.play.moves import MoveError, describe_concession
+
+if TYPE_CHECKING:
+    from negotiation.play.session import Session
 
 # A retaliation surcharge is a tariff step on top of the tariffs in force: one of 100 points
 # already exceeds the Nash tariff of a full trade war (P11: about 63 %).
@@ -66,18 +69,18 @@ class ActionLimits:
     invest_max: float
 
 
-def offer_options(model: TruceModel, seat: str, partner: str, default: Offer | None = None) -> tuple[Option, ...]:
+def offer_options(session: Session, seat: str, partner: str, default: Offer | None = None) -> tuple[Option, ...]:
     """Renewals due and surcharges to roll back, on each side, between seat and partner, and
     whatever else the default offer holds (a strategy may ask for a rollback pre-emptively)."""
-    t, window = model.turn, model.config.negotiation.renewal_window
-    i, j = model.index[seat], model.index[partner]
+    t, window = session.turn, session.renewal_window
+    pledges = session.pledges()
     found: list[tuple[str, Concession]] = []
-    for side, giver, receiver in (("give", i, j), ("ask", j, i)):
-        for p in model.world.pledges:
-            if (p.giver, p.receiver) == (giver, receiver) and p.spec.renewable and 0 <= p.end - t <= window:
+    for side, giver, receiver in (("give", seat, partner), ("ask", partner, seat)):
+        for p in pledges:
+            if (p.giver, p.receiver) == (giver, receiver) and p.renewal_due(t, window):
                 found.append((side, Concession("renew", pledge=p.id)))
-        if model.world.retaliation[giver, receiver] > 0:
-            found.append((side, Concession("rollback", country=model.ids[giver], target=model.ids[receiver])))
+        if session.surcharges(giver)[receiver] > 0:
+            found.append((side, Concession("rollback", country=giver, target=receiver)))
     if default is not None:
         found += [(side, c) for side in ("give", "ask") for c in getattr(default, side) if (side, c) not in found]
     counts = {"give": 0, "ask": 0}
@@ -88,46 +91,45 @@ def offer_options(model: TruceModel, seat: str, partner: str, default: Offer | N
     return tuple(options)
 
 
-def offer_menus(model: TruceModel, seat: str, defaults: list[Offer]) -> tuple[OfferMenu, ...]:
+def offer_menus(session: Session, seat: str, defaults: list[Offer]) -> tuple[OfferMenu, ...]:
     """One menu per partner with something to trade or a default offer to it."""
     menus = []
-    for partner in model.ids:
+    for partner in session.countries:
         if partner == seat:
             continue
         default = next((o for o in defaults if o.receiver == partner), None)
-        options = offer_options(model, seat, partner, default)
+        options = offer_options(session, seat, partner, default)
         if options or default is not None:
             menus.append(OfferMenu(partner, options, default))
     return tuple(menus)
 
 
-def counter_menu(model: TruceModel, seat: str, question: Question) -> OfferMenu:
+def counter_menu(session: Session, seat: str, question: Question) -> OfferMenu:
     """What the seat may counter an offer with; the default is its strategy's counter, if any."""
     default = question.default.counter if question.default.verdict == "counter" else None
-    return OfferMenu(question.offer.proposer, offer_options(model, seat, question.offer.proposer, default), default)
+    return OfferMenu(question.offer.proposer, offer_options(session, seat, question.offer.proposer, default), default)
 
 
-def action_limits(model: TruceModel, seat: str) -> ActionLimits:
-    i = model.index[seat]
-    mine = tuple(p.id for p in model.active_pledges(model.turn) if p.giver == i)
-    budget = model.config.countries[seat].resources.investment_budget / 12
-    return ActionLimits(mine, tuple(c for c in model.ids if c != seat), MAX_SURCHARGE, budget)
+def action_limits(session: Session, seat: str) -> ActionLimits:
+    mine = tuple(p.id for p in session.pledges() if p.giver == seat and p.in_force(session.turn))
+    return ActionLimits(mine, tuple(c for c in session.countries if c != seat), MAX_SURCHARGE,
+                        session.investment_budget(seat))
 
 
 # --- checks ----------------------------------------------------------------------------
-def check_offers(model: TruceModel, seat: str, offers: list[Offer]) -> None:
+def check_offers(session: Session, seat: str, offers: list[Offer]) -> None:
     partners = [o.receiver for o in offers]
     for offer in offers:
         if offer.proposer != seat:
             raise MoveError(f"an offer from {seat} must be made by {seat}, not {offer.proposer}")
         if partners.count(offer.receiver) > 1:
             raise MoveError(f"one offer per partner and turn: two offers to {offer.receiver}")
-        why = check_offer(model, offer, model.turn)
+        why = session.offer_problem(offer)
         if why:
             raise MoveError(f"offer to {offer.receiver}: {why}")
 
 
-def check_answer(model: TruceModel, seat: str, question: Question, response: Response) -> None:
+def check_answer(session: Session, seat: str, question: Question, response: Response) -> None:
     if response.verdict not in ("accept", "reject", "counter"):
         raise MoveError(f"answer accept, reject or counter, not '{response.verdict}'")
     if response.verdict != "counter":
@@ -141,13 +143,13 @@ def check_answer(model: TruceModel, seat: str, question: Question, response: Res
         raise MoveError("a counter needs a counter-offer")
     if (counter.proposer, counter.receiver) != (seat, question.offer.proposer):
         raise MoveError(f"a counter goes from {seat} back to {question.offer.proposer}")
-    why = check_offer(model, counter, model.turn)
+    why = session.offer_problem(counter)
     if why:
         raise MoveError(f"counter-offer: {why}")
 
 
-def check_decision(model: TruceModel, seat: str, decision: Decision) -> None:
-    limits = action_limits(model, seat)
+def check_decision(session: Session, seat: str, decision: Decision) -> None:
+    limits = action_limits(session, seat)
     for pledge, level in decision.levels.items():
         if pledge not in limits.pledges:
             yours = ", ".join(limits.pledges) or "none"

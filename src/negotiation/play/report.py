@@ -13,17 +13,14 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from negotiation import csvsafe  # noqa: E402
-from negotiation.play.saves import SaveError, load  # noqa: E402
-from negotiation.play.session import Session  # noqa: E402
-from negotiation.results import turn_label  # noqa: E402
-from negotiation.scoring import score  # noqa: E402
+from negotiation import csvsafe
+from negotiation.play.saves import SaveError, load
+from negotiation.play.session import Session
+from negotiation.plots import subplots
+from negotiation.results import turn_label
+from negotiation.scoring import score
 
 MAX_DECISIONS = 6  # key decisions listed per game and seat; the rest are counted
 
@@ -102,7 +99,6 @@ def write(frame: pd.DataFrame, games: list[Game], folder: Path) -> list[Path]:
         return paths
     for name, fig in (("scores", _scores(frame)), ("truce", _truce(frame, games)), ("payoffs", _payoffs(games))):
         fig.savefig(folder / f"{name}.png", dpi=110)
-        plt.close(fig)
         paths.append(folder / f"{name}.png")
     return paths
 
@@ -112,7 +108,7 @@ def _names(frame: pd.DataFrame) -> list[str]:
 
 
 def _scores(frame: pd.DataFrame):
-    fig, ax = plt.subplots(figsize=(8, 0.4 * len(frame) + 1.5), layout="constrained")
+    fig, ax = subplots(figsize=(8, 0.4 * len(frame) + 1.5), layout="constrained")
     colours = ["#27ae60" if t == "held" else "#c0392b" for t in frame["truce"]]
     ax.barh(_names(frame), frame["score"], color=colours)
     ax.axvline(0, color="grey", linewidth=0.5)
@@ -125,7 +121,7 @@ def _scores(frame: pd.DataFrame):
 def _truce(frame: pd.DataFrame, games: list[Game]):
     turns = next(g.session.scenario.turns for g in games if g.session is not None)
     held = frame["break_turn"].fillna(turns).astype(float)
-    fig, ax = plt.subplots(figsize=(8, 0.4 * len(frame) + 1.5), layout="constrained")
+    fig, ax = subplots(figsize=(8, 0.4 * len(frame) + 1.5), layout="constrained")
     ax.barh(_names(frame), held, color=["#27ae60" if t == "held" else "#c0392b" for t in frame["truce"]])
     ax.set_xlim(0, turns)
     ax.invert_yaxis()
@@ -135,7 +131,7 @@ def _truce(frame: pd.DataFrame, games: list[Game]):
 
 
 def _payoffs(games: list[Game]):
-    fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    fig, ax = subplots(figsize=(8, 4.5), layout="constrained")
     for g in games:
         if g.session is None:
             continue

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from pydantic import ValidationError
 from negotiation import __version__
 from negotiation.config.errors import ConfigError
 from negotiation.config.models import Scenario
+from negotiation.files import atomic_write
 from negotiation.play.moves import MoveError
 from negotiation.play.session import Session
 
@@ -55,19 +54,8 @@ def to_data(session: Session) -> dict[str, Any]:
 
 def save(session: Session, path: Path) -> Path:
     """Write the save atomically: a temporary file beside it, renamed over it when complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(to_data(session), indent=1, ensure_ascii=False) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, text, private=True)
 
 
 def read(path: Path) -> dict[str, Any]:

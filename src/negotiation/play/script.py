@@ -45,6 +45,8 @@ class Script:
         file, path = ("<stdin>", None) if source == "-" else (source, Path(source))
         raw = (stdin_text or "").encode() if path is None else (
             read_bounded(path) if path.exists() and not path.is_dir() else None)
+        data: Any
+        origins: Origins
         if raw is not None and not raw.strip():
             data, origins = [], {}  # no moves at all: every seat plays its defaults
         elif path is None:
@@ -155,6 +157,8 @@ class Script:
         return Offer(seat, to, give, ask)
 
     def _answer(self, session: Session, prompt: Prompt, mine: dict) -> Response:
+        assert prompt.question is not None  # an answer prompt holds the offer to answer
+        proposer = prompt.question.offer.proposer
         spec = mine.get("answers", "default")
         count = self._answered.get((prompt.turn, prompt.seat), 0)
         self._answered[(prompt.turn, prompt.seat)] = count + 1
@@ -162,13 +166,13 @@ class Script:
         if isinstance(spec, list):
             spec = spec[count] if count < len(spec) else "default"
         elif isinstance(spec, dict):
-            spec = spec.get(prompt.question.offer.proposer, "default")
+            spec = spec.get(proposer, "default")
         if spec == "default":
             return prompt.default
         if spec in ("accept", "reject"):
             return Response(spec)
         if isinstance(spec, dict) and set(spec) == {"counter"} and isinstance(spec["counter"], dict):
-            return Response("counter", self._offer(prompt.seat, {"to": prompt.question.offer.proposer,
+            return Response("counter", self._offer(prompt.seat, {"to": proposer,
                                                                  **spec["counter"]}))
         raise MoveError(f"an answer is default, accept, reject or {{counter: {{give, ask}}}}, got {spec!r}")
 

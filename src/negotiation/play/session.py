@@ -8,6 +8,10 @@ strategy in the seat. The session is driven only by :meth:`Session.submit`, and 
 submitted move is kept in :attr:`Session.inputs`, so replaying them rebuilds the game
 exactly (saves rely on this).
 
+Front ends (the terminal, the browser) read the game only through the session: the read API
+below (:meth:`Session.pledges`, :meth:`Session.relation`, :meth:`Session.talks`, ...) hands out
+frozen snapshots, so no front end reaches into the model's world and none can change it.
+
 A front end where seats move at once (the browser classroom) reads :meth:`Session.pending`,
 the prompts of every seat still to move in the current step (all seats' offers, one answer,
 or all seats' actions), and plays a seat's move with :meth:`Session.submit_for`: a move that
@@ -25,13 +29,15 @@ from typing import Any
 
 import numpy as np
 
+from negotiation.config.constants import TURNS_PER_YEAR
 from negotiation.config.models import Scenario
 from negotiation.model import TruceModel
-from negotiation.negotiation import Bargaining, Question
+from negotiation.negotiation import Bargaining, Question, check_offer
 from negotiation.observation import Decision, Offer, Response
 from negotiation.play import legal, moves
 from negotiation.play.moves import MoveError
 from negotiation.results import RunResult
+from negotiation.truce import Break
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,60 @@ class Prompt:
     turn: int
     default: Any
     question: Question | None = None
+
+
+@dataclass(frozen=True)
+class PledgeInfo:
+    """A pledge as front ends show it. ``levels`` is the level it was honoured at each turn so
+    far and ``seen`` what its receiver saw of that through the noise (None: not in force)."""
+
+    id: str
+    giver: str
+    receiver: str
+    description: str
+    instrument: str
+    level: float
+    start: int
+    end: int
+    major: bool
+    renewable: bool
+    levels: tuple[float | None, ...]
+    seen: tuple[float | None, ...]
+
+    def shown_at(self, turn: int) -> bool:
+        """Listed on the screen at ``turn``: from its start to its end turn, both included."""
+        return self.start <= turn <= self.end
+
+    def in_force(self, turn: int) -> bool:
+        """To be honoured (or not) at ``turn``: it runs out at its end turn."""
+        return self.start <= turn < self.end
+
+    def renewal_due(self, turn: int, window: int) -> bool:
+        """Renewable now: it runs out within ``window`` turns."""
+        return self.renewable and 0 <= self.end - turn <= window
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Between a seat and a partner, exactly: the seat's trust in the partner, the tariffs and
+    surcharges each puts on the other, and the export controls the partner puts on the seat."""
+
+    trust: float
+    tariff: float
+    tariff_theirs: float
+    surcharge: float
+    surcharge_theirs: float
+    controls_on_me: float
+
+
+@dataclass(frozen=True)
+class Talk:
+    """One offer of the talks and what became of it (``reason``: why it was void, if it was)."""
+
+    turn: int
+    offer: Offer
+    verdict: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -91,6 +151,71 @@ class Session:
     def turn(self) -> int:
         return self.model.turn
 
+    @property
+    def countries(self) -> tuple[str, ...]:
+        """Every country's id, in the scenario's order."""
+        return tuple(self.model.ids)
+
+    @property
+    def status(self) -> str:
+        """The truce now: 'holds', 'strained' or 'broken'."""
+        return self.model.status
+
+    @property
+    def broken(self) -> Break | None:
+        """How the truce broke, or None while it has not."""
+        return self.model.broken
+
+    @property
+    def renewal_window(self) -> int:
+        return self.scenario.negotiation.renewal_window
+
+    @property
+    def records(self) -> tuple[dict[str, Any], ...]:
+        """The per-turn records of the finished turns (what ``RunResult.records`` holds)."""
+        return tuple(self.model.records)
+
+    def shares(self) -> tuple[float, float]:
+        """The allied share of processing capacity and China's share, now."""
+        return float(self.model.world.allied_share), float(self.model.world.china_share)
+
+    def total(self, country: str) -> float:
+        """A country's cumulative payoff so far."""
+        return float(self.model.totals[self.model.index[country]])
+
+    def pledges(self) -> tuple[PledgeInfo, ...]:
+        """Every pledge of the game so far (in force, run out or not yet started)."""
+        m = self.model
+        return tuple(PledgeInfo(p.id, m.ids[p.giver], m.ids[p.receiver], p.spec.description, p.spec.instrument,
+                                p.spec.level, p.start, p.end, p.spec.major, p.spec.renewable,
+                                tuple(m.pledge_levels[p.id]), tuple(m.pledge_seen[p.id]))
+                     for p in m.world.pledges)
+
+    def relation(self, seat: str, partner: str) -> Relation:
+        w, i, j = self.model.world, self.model.index[seat], self.model.index[partner]
+        controls = w.controls[j, i] if w.supplier == j else 0.0
+        return Relation(float(w.trust[i, j]), float(w.tariffs[i, j]), float(w.tariffs[j, i]),
+                        float(w.retaliation[i, j]), float(w.retaliation[j, i]), float(controls))
+
+    def surcharges(self, seat: str) -> dict[str, float]:
+        """The retaliation surcharge ``seat`` puts on each partner now."""
+        row = self.model.world.retaliation[self.model.index[seat]]
+        return {c: float(row[j]) for j, c in enumerate(self.model.ids) if c != seat}
+
+    def investment_budget(self, seat: str) -> float:
+        """What ``seat`` may invest this turn (USD bn): its yearly budget over the turns of a year."""
+        return self.scenario.countries[seat].resources.investment_budget / TURNS_PER_YEAR
+
+    def talks(self, turn: int | None = None) -> list[Talk]:
+        """Every offer of the talks at ``turn`` (default: this turn) and its verdict, in order."""
+        turn = self.turn if turn is None else turn
+        return [Talk(e["turn"], e["offer"], e["verdict"], e.get("reason") or "")
+                for e in self.model.log if e["kind"] == "offer" and e["turn"] == turn]
+
+    def offer_problem(self, offer: Offer) -> str | None:
+        """Why ``offer`` cannot be made this turn, or None when it can."""
+        return check_offer(self.model, offer, self.turn)
+
     def result(self) -> RunResult:
         """The game so far (complete once finished) as a run result."""
         return RunResult.from_model(self.model, self.seed)
@@ -118,16 +243,16 @@ class Session:
         """At an ``offers`` prompt (of ``seat``, default the current one): per partner, what may
         be offered and the default offer."""
         prompt = self._pending_of(seat, "offers")
-        return legal.offer_menus(self.model, prompt.seat, prompt.default)
+        return legal.offer_menus(self, prompt.seat, prompt.default)
 
     def counter_menu(self) -> legal.OfferMenu:
         """At an ``answer`` prompt: what a counter-offer may hold."""
         assert self.prompt is not None and self.prompt.question is not None
-        return legal.counter_menu(self.model, self.prompt.seat, self.prompt.question)
+        return legal.counter_menu(self, self.prompt.seat, self.prompt.question)
 
     def action_limits(self, seat: str | None = None) -> legal.ActionLimits:
         prompt = self._pending_of(seat, "actions")
-        return legal.action_limits(self.model, prompt.seat)
+        return legal.action_limits(self, prompt.seat)
 
     def _pending_of(self, seat: str | None, kind: str) -> Prompt:
         prompt = self.prompt if seat is None else next((p for p in self.pending() if p.seat == seat), None)
@@ -188,18 +313,19 @@ class Session:
         """Refuse a move that does not fit ``prompt``; the move as plain data otherwise."""
         if prompt.kind == "offers":
             self._check_type(move, list, "a list of offers")
-            legal.check_offers(self.model, prompt.seat, move)
+            legal.check_offers(self, prompt.seat, move)
         elif prompt.kind == "answer":
             self._check_type(move, Response, "an answer")
-            legal.check_answer(self.model, prompt.seat, prompt.question, move)
+            assert prompt.question is not None  # an answer prompt always holds its question
+            legal.check_answer(self, prompt.seat, prompt.question, move)
         else:
             self._check_type(move, Decision, "actions")
-            legal.check_decision(self.model, prompt.seat, move)
+            legal.check_decision(self, prompt.seat, move)
         return moves.encode(prompt.kind, move)
 
     @staticmethod
     def _check_type(move: Any, kind: type, what: str) -> None:
-        if not isinstance(move, kind) or (kind is list and not all(isinstance(o, Offer) for o in move)):
+        if not isinstance(move, kind) or (isinstance(move, list) and not all(isinstance(o, Offer) for o in move)):
             raise MoveError(f"expected {what} at this prompt")
 
     # --- the phases ----------------------------------------------------------------
@@ -285,6 +411,7 @@ def _describe_choice(prompt: Prompt, move: Any) -> str:
         made = "; ".join(f"offered {o.receiver} {moves.describe_offer(o).split(' gives: ', 1)[1]}" for o in move)
         return made or "made no offer"
     if prompt.kind == "answer":
+        assert prompt.question is not None
         offer = prompt.question.offer
         return f"{move.verdict}ed {offer.proposer}'s offer (suggested: {prompt.default.verdict})"
     default: Decision = prompt.default

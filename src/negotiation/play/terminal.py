@@ -17,13 +17,13 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from negotiation.observation import Decision, Response
+from negotiation.observation import Decision, Offer, Response
 from negotiation.play import saves
 from negotiation.play.debrief import Debrief, write_plots
 from negotiation.play.legal import OfferMenu
 from negotiation.play.moves import MoveError, describe_offer, parse_amount, parse_level
 from negotiation.play.script import Script
-from negotiation.play.session import Session
+from negotiation.play.session import Prompt, Session
 from negotiation.play.view import Reading, SeatView, seat_view
 
 COMMANDS = "Type 'help' for the choices, 'view' to see the screen again, 'save' to save, 'quit' to save and stop."
@@ -153,7 +153,7 @@ class Terminal:
             except MoveError as exc:
                 self._refuse(str(exc))
 
-    def _ask_menu(self, menu: OfferMenu, what: str) -> object:
+    def _ask_menu(self, menu: OfferMenu, what: str) -> Offer | None:
         name = self.session.scenario.countries[menu.partner].name
         give = "  ".join(f"{o.code} {o.text}" for o in menu.options if o.side == "give") or "-"
         ask = "  ".join(f"{o.code} {o.text}" for o in menu.options if o.side == "ask") or "-"
@@ -167,13 +167,18 @@ class Terminal:
             if text.lower() == "none":
                 return None
             try:
-                return menu.offer(self.session.prompt.seat, re.split(r"[\s,]+", text.lower()))
+                return menu.offer(self._asked().seat, re.split(r"[\s,]+", text.lower()))
             except MoveError as exc:
                 self._refuse(str(exc))
 
+    def _asked(self) -> Prompt:
+        """The prompt being asked (there is one while the game runs)."""
+        assert self.session.prompt is not None
+        return self.session.prompt
+
     def _ask_answer(self) -> None:
-        prompt = self.session.prompt
-        question = prompt.question
+        question = self._asked().question
+        assert question is not None  # an answer prompt holds the offer to answer
         verdicts = ["accept", "reject"] + (["counter"] if question.can_counter else [])
         name = self.session.scenario.countries[question.offer.proposer].name
         self.console.print(Panel(describe_offer(question.offer), title=f"offer from {name}, round "
@@ -205,7 +210,7 @@ class Terminal:
         return Response("counter", counter)
 
     def _ask_actions(self) -> None:
-        default: Decision = self.session.prompt.default
+        default: Decision = self._asked().default
         limits = self.session.action_limits()
         while True:
             try:
@@ -229,8 +234,8 @@ class Terminal:
                 self._refuse(str(exc))
 
     def _ask_tariffs(self, default: Decision, partners: tuple[str, ...], high: float) -> dict[str, float]:
-        now = self.session.model.world.retaliation[self.session.model.index[self.session.prompt.seat]]
-        current = {p: float(now[self.session.model.index[p]]) for p in partners}
+        now = self.session.surcharges(self._asked().seat)
+        current = {p: now[p] for p in partners}
         suggested = {p: default.retaliation.get(p, current[p]) for p in partners}
         shown = ", ".join(f"{p} {v:g}" for p, v in suggested.items() if v) or "no surcharges"
         while True:
@@ -356,9 +361,12 @@ def _parse_pairs(text: str, keys: tuple[str, ...], parse: Callable) -> dict[str,
         raise MoveError(f"'{text}' must be pairs of a name and a value, e.g. '{keys[0]} 0.5'")
     by_upper = {k.upper(): k for k in keys}
     for name, value in zip(words[::2], words[1::2], strict=True):
-        targets = keys if name.lower() == "all" else [by_upper.get(name.upper())]
-        if targets == [None]:
-            raise MoveError(f"'{name}' is not one of {', '.join(keys)}")
+        targets = keys
+        if name.lower() != "all":
+            found = by_upper.get(name.upper())
+            if found is None:
+                raise MoveError(f"'{name}' is not one of {', '.join(keys)}")
+            targets = (found,)
         for key in targets:
             out[key] = parse(value, key)
     return out

@@ -131,19 +131,20 @@ class _Eyes:
 
 def seat_view(session: Session, seat: str) -> SeatView:
     """What ``seat`` sees now."""
-    model, sc = session.model, session.scenario
-    w, t, i = model.world, model.turn, model.index[seat]
-    eyes = _Eyes(session.seed, t, i, sc.seat_visibility(seat))
-    last = model.records[-1] if model.records else None
+    sc, t = session.scenario, session.turn
+    eyes = _Eyes(session.seed, t, session.countries.index(seat), sc.seat_visibility(seat))
+    records = session.records
+    last = records[-1] if records else None
+    allied, china = session.shares()
     return SeatView(
         seat=seat, name=sc.countries[seat].name, scenario=sc.name, turn=t, turns=sc.turns, label=turn_label(sc, t),
-        status=model.status, truce=_truce(session), events=tuple(session.events(t)),
-        allied_share=eyes.read("world", "allied", w.allied_share, 0.0, 1.0),
-        china_share=eyes.read("world", "china", w.china_share, 0.0, 1.0),
-        payoff=last[f"payoff.{seat}"] if last else None, total=float(model.totals[i]),
+        status=session.status, truce=_truce(session), events=tuple(session.events(t)),
+        allied_share=eyes.read("world", "allied", allied, 0.0, 1.0),
+        china_share=eyes.read("world", "china", china, 0.0, 1.0),
+        payoff=last[f"payoff.{seat}"] if last else None, total=session.total(seat),
         trade_loss=last[f"trade_loss.{seat}"] if last else None,
         security_loss=last[f"security_loss.{seat}"] if last else None,
-        partners=tuple(_partner(session, eyes, seat, c) for c in model.ids if c != seat),
+        partners=tuple(_partner(session, eyes, seat, c) for c in session.countries if c != seat),
         pledges=_pledges(session, seat), offers=tuple(describe_offer(o) for o in session.offers_to(seat)),
         talks=tuple(_talks(session, seat)), objectives=_objectives(session, seat))
 
@@ -151,15 +152,16 @@ def seat_view(session: Session, seat: str) -> SeatView:
 def seat_history(session: Session, seat: str | None = None) -> History:
     """The past turns as ``seat`` saw them (its own numbers exact), or exactly for None. The
     reading of turn t is the one the seat's view showed at turn t + 1, so charts and screen agree."""
-    model, sc = session.model, session.scenario
+    sc, countries, records = session.scenario, session.countries, session.records
     rules = sc.seat_visibility(seat) if seat is not None else Visibility(compliance="exact")
-    index = model.index[seat] if seat is not None else -1
-    totals: dict[str, list[float | None]] = {c: [] for c in model.ids}
-    tariffs: dict[str, list[float | None]] = {c: [] for c in model.ids}
-    allied, china = [], []
-    for row in model.records:
+    index = countries.index(seat) if seat is not None else -1
+    totals: dict[str, list[float | None]] = {c: [] for c in countries}
+    tariffs: dict[str, list[float | None]] = {c: [] for c in countries}
+    allied: list[float | None] = []
+    china: list[float | None] = []
+    for row in records:
         eyes = _Eyes(session.seed, row["turn"] + 1, index, rules)
-        for c in model.ids:
+        for c in countries:
             own = c == seat
             totals[c].append(row[f"total.{c}"] if own else
                              eyes.read("payoffs", c, row[f"total.{c}"], low=-np.inf).value)
@@ -167,50 +169,48 @@ def seat_history(session: Session, seat: str | None = None) -> History:
                               eyes.read("tariffs", f"mean.{c}", row[f"tariff_out.{c}"]).value)
         allied.append(eyes.read("world", "allied", row["allied_share"], 0.0, 1.0).value)
         china.append(eyes.read("world", "china", row["china_share"], 0.0, 1.0).value)
-    return History(tuple(turn_label(sc, r["turn"]) for r in model.records),
+    return History(tuple(turn_label(sc, r["turn"]) for r in records),
                    {c: tuple(v) for c, v in totals.items()}, {c: tuple(v) for c, v in tariffs.items()},
                    tuple(allied), tuple(china))
 
 
 def _truce(session: Session) -> str:
     """How the truce broke, or '' while it has not."""
-    broken = session.model.broken
+    broken = session.broken
     return "" if broken is None else broken.describe(turn_label(session.scenario, broken.turn))
 
 
 def _partner(session: Session, eyes: _Eyes, seat: str, partner: str) -> PartnerLine:
-    model = session.model
-    w, i, j = model.world, model.index[seat], model.index[partner]
-    controls = w.controls[j, i] if w.supplier == j else 0.0
+    r = session.relation(seat, partner)
     return PartnerLine(
         country=partner, name=session.scenario.countries[partner].name,
-        trust=eyes.read("trust", partner, float(w.trust[i, j]), 0.0, 1.0),
-        tariff_mine=float(w.tariffs[i, j]), tariff_theirs=eyes.read("tariffs", f"on.{partner}", float(w.tariffs[j, i])),
-        surcharge_mine=float(w.retaliation[i, j]),
-        surcharge_theirs=eyes.read("tariffs", f"surcharge.{partner}", float(w.retaliation[j, i])),
-        controls_on_me=eyes.read("tariffs", f"controls.{partner}", float(controls), 0.0, 1.0),
-        total=eyes.read("payoffs", partner, float(model.totals[j]), low=-np.inf))
+        trust=eyes.read("trust", partner, r.trust, 0.0, 1.0),
+        tariff_mine=r.tariff, tariff_theirs=eyes.read("tariffs", f"on.{partner}", r.tariff_theirs),
+        surcharge_mine=r.surcharge,
+        surcharge_theirs=eyes.read("tariffs", f"surcharge.{partner}", r.surcharge_theirs),
+        controls_on_me=eyes.read("tariffs", f"controls.{partner}", r.controls_on_me, 0.0, 1.0),
+        total=eyes.read("payoffs", partner, session.total(partner), low=-np.inf))
 
 
 def _pledges(session: Session, seat: str) -> tuple[PledgeLine, ...]:
-    model = session.model
-    t, window, i = model.turn, model.config.negotiation.renewal_window, model.index[seat]
+    t, window = session.turn, session.renewal_window
     sight = session.scenario.seat_visibility(seat).compliance
     lines = []
-    for p in model.world.pledges:
-        if i not in (p.giver, p.receiver) or not p.start <= t <= p.end:
+    for p in session.pledges():
+        if seat not in (p.giver, p.receiver) or not p.shown_at(t):
             continue
-        mine = p.giver == i
+        mine = p.giver == seat
+        history: tuple[float | None, ...]
         if mine or sight == "exact":
-            history = model.pledge_levels[p.id]
+            history = p.levels
         elif sight == "noisy":
-            history = model.pledge_seen[p.id]
+            history = p.seen
         else:
-            history = [None] * t
+            history = (None,) * t
         lines.append(PledgeLine(
-            id=p.id, giver=model.ids[p.giver], receiver=model.ids[p.receiver], description=p.spec.description,
-            instrument=p.spec.instrument, amount=p.spec.level, end=p.end, major=p.spec.major,
-            due=p.spec.renewable and 0 <= p.end - t <= window, record=tuple(history[-HISTORY:]),
+            id=p.id, giver=p.giver, receiver=p.receiver, description=p.description,
+            instrument=p.instrument, amount=p.level, end=p.end, major=p.major,
+            due=p.renewal_due(t, window), record=history[-HISTORY:],
             sight="exact" if mine else sight))
     return tuple(lines)
 
@@ -219,11 +219,11 @@ def _talks(session: Session, seat: str) -> list[str]:
     """This turn's offers made or answered by the seat, with their outcome."""
     verdicts = {"accept": "accepted", "reject": "rejected", "counter": "countered", "invalid": "void"}
     out = []
-    for e in session.model.log:
-        if e["kind"] != "offer" or e["turn"] != session.turn or seat not in (e["offer"].proposer, e["offer"].receiver):
+    for talk in session.talks():
+        if seat not in (talk.offer.proposer, talk.offer.receiver):
             continue
-        why = f" ({e['reason']})" if e.get("reason") else ""
-        out.append(f"{describe_offer(e['offer'])} → {e['offer'].receiver} {verdicts[e['verdict']]}{why}")
+        why = f" ({talk.reason})" if talk.reason else ""
+        out.append(f"{describe_offer(talk.offer)} → {talk.offer.receiver} {verdicts[talk.verdict]}{why}")
     return out
 
 

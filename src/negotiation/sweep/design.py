@@ -35,7 +35,8 @@ class Axis:
     def grid(self) -> list[Any]:
         if self.param.values is not None:
             return list(self.param.values)
-        low, high = self.param.range  # a grid range always has steps (checked by SweepSpec)
+        assert self.param.range is not None and self.param.steps is not None  # a grid range has steps (SweepSpec)
+        low, high = self.param.range
         points = np.linspace(low, high, self.param.steps)
         return sorted({round(v) for v in points.tolist()}) if self.integer else points.tolist()
 
@@ -82,6 +83,7 @@ def point_count(spec: SweepSpec, axes: list[Axis]) -> int:
     d, n = spec.design, spec.design.samples
     if d.kind == "grid":
         return math.prod(len(a.grid()) for a in axes)
+    assert n is not None  # a sampled design has samples (checked by SweepSpec)
     if d.kind == "sobol":
         return n * (2 * len(axes) + 2 if d.second_order else len(axes) + 2)
     if d.kind == "morris":
@@ -104,6 +106,7 @@ def make_design(spec: SweepSpec, axes: list[Axis], rng: np.random.Generator) -> 
 def unit_sample(spec: SweepSpec, dims: int, rng: np.random.Generator) -> np.ndarray:
     """Points in [0, 1]^dims for a sampled design."""
     d, n = spec.design, spec.design.samples
+    assert n is not None  # a sampled design has samples (checked by SweepSpec)
     if d.kind == "random":
         return rng.random((n, dims))
     if d.kind == "latin":

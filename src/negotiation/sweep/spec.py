@@ -86,7 +86,7 @@ class Design(Strict):
             raise ValueError("a grid takes no 'samples': its points are every combination of the values")
         if self.kind != "grid" and self.samples is None:
             raise ValueError(f"a '{self.kind}' design needs 'samples'")
-        if self.kind == "sobol" and self.samples & (self.samples - 1):
+        if self.kind == "sobol" and self.samples is not None and self.samples & (self.samples - 1):
             lower = 1 << (self.samples.bit_length() - 1)
             raise ValueError(f"a sobol design needs 'samples' to be a power of two (Sobol' sequences balance "
                              f"only there), got {self.samples}; try {lower} or {lower * 2}")

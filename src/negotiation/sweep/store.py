@@ -14,7 +14,6 @@ file is complete or absent: a killed sweep loses at most the chunks in flight.
 from __future__ import annotations
 
 import json
-import os
 import platform
 import subprocess
 from datetime import UTC, datetime
@@ -30,6 +29,7 @@ import yaml
 
 from negotiation.config.errors import ConfigError, Problem
 from negotiation.config.resolve import data_root
+from negotiation.files import atomic_write
 from negotiation.sweep.columns import cell, design_schema, param_types
 from negotiation.sweep.sweepfile import Sweep
 from negotiation.sweep.worker import ChunkResult
@@ -131,15 +131,11 @@ class Store:
 
 
 def _atomic_parquet(table: pa.Table, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    atomic_write(path, lambda tmp: pq.write_table(table, tmp))
 
 
 def _atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write(path, text)
 
 
 def _design_table(sweep: Sweep, design: pd.DataFrame) -> pa.Table:

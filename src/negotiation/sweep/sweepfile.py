@@ -21,6 +21,7 @@ from negotiation.config.models import Scenario
 from negotiation.config.resolve import find_scenario, problems_from_validation, resolve, with_overrides
 from negotiation.config.yamlio import Origins, read_yaml
 from negotiation.sweep.design import Axis, point_count
+from negotiation.sweep.outcomes import outcome_columns, series_columns
 from negotiation.sweep.spec import SweepSpec
 
 ALWAYS_KEPT = ("held", "break_turn", "turns")
@@ -181,12 +182,11 @@ def _check_parameters(base: Scenario, axes: list[Axis], origins: Origins, file: 
 
 def _check_columns(spec: SweepSpec, base: Scenario, origins: Origins,
                    file: str) -> tuple[list[str], dict[str, str]]:
-    """The outcome and series columns to keep, checked against a one-turn run of the base scenario."""
-    from negotiation.api import run
-
-    probe = run(with_overrides(base, {"turns": 1}), seed=0)
-    known_outcomes = [*probe.outcome(), "turns"]
-    known_series = [k for k in probe.records[0] if k != "turn"]
+    """The outcome and series columns to keep, checked against those a run of the base scenario has
+    (declared in :mod:`negotiation.sweep.outcomes`: checking a file runs no game)."""
+    known_outcomes = outcome_columns(base)
+    known_types = series_columns(base)
+    known_series = list(known_types)
     problems = []
     for field, wanted, known in (("outcomes", spec.outcomes or [], known_outcomes),
                                  ("series", spec.series, known_series)):
@@ -199,6 +199,5 @@ def _check_columns(spec: SweepSpec, base: Scenario, origins: Origins,
         raise ConfigError(problems)
     # the analysis needs these three whatever else is kept
     kept = list(dict.fromkeys([*ALWAYS_KEPT, *(spec.outcomes or known_outcomes)]))
-    first = probe.records[0]
-    return kept, {name: type(first[name]).__name__ for name in spec.series}
+    return kept, {name: known_types[name] for name in spec.series}
 

@@ -14,6 +14,7 @@ from typing import Any
 import pyarrow as pa
 
 from negotiation.api import run
+from negotiation.config.models import Scenario
 from negotiation.config.resolve import with_overrides
 from negotiation.sweep.columns import cell
 from negotiation.sweep.plan import Chunk, Task
@@ -32,7 +33,8 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
     rows, series, failed = [], [], 0
     want_series = chunk.series_schema is not None
     # replications of a point are consecutive: validate its scenario once, not once per seed
-    point, scenario = None, None
+    point: int | None = None
+    scenario: Scenario | None = None
     for task in chunk.tasks:
         row = _identity(task, chunk.schema)
         try:
@@ -40,6 +42,7 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
                 point = None  # stays unset if the point's parameters are refused
                 scenario = with_overrides(chunk.scenario, task.params)
                 point = task.point
+            assert scenario is not None  # set above for this point, or the run failed there
             result = run(scenario, seed=task.seed)
         except Exception as exc:  # any failure of one run is recorded, not raised
             failed += 1
@@ -49,7 +52,7 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         outcome = {**result.outcome(), "turns": len(result.records)}
         row.update({name: outcome.get(name) for name in chunk.schema.names if name not in row})
         rows.append(row)
-        if want_series:
+        if chunk.series_schema is not None:
             names = chunk.series_schema.names[2:]
             series += [{"run_id": task.run_id, "turn": rec["turn"], **{n: rec[n] for n in names}}
                        for rec in result.records]

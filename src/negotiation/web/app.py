@@ -154,11 +154,11 @@ def create_app(host: Host) -> Starlette:
         if host.classroom or seat not in host.scenario.countries:
             return _page("message.html", 400, title="Choose a country",
                          text="Pick one of the scenario's countries.", link="/", link_text="Back")
-        host.new_solo_room([seat], form.get("name", ""))
+        room = host.new_solo_room([seat], form.get("name", ""))
         for stale in list(hub.connections):  # tabs of the game just replaced go back to the start page
             stale.error("a new game was started in another tab")
             asyncio.get_running_loop().create_task(stale.close(4401))
-        return _seated(host, host.room, host.solo_player())
+        return _seated(host, room, host.solo_player())
 
     async def resume_solo(request: Request) -> Response:
         if host.classroom or host.room is None:

@@ -6,7 +6,7 @@ values leave gaps), the dashboard's from the exact record.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from markupsafe import Markup
@@ -18,7 +18,7 @@ LEFT, RIGHT, TOP, BOTTOM = 44, 8, 22, 38
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 
 
-def line_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[float | None]], unit: str = "",
+def line_chart(title: str, labels: Sequence[str], series: Mapping[str, Sequence[float | None]], unit: str = "",
                low: float | None = None, high: float | None = None, bold: str = "") -> Markup:
     """Lines over the turns, with gaps where a value is None; ``bold`` is drawn thicker (the seat)."""
     values = [v for vs in series.values() for v in vs if v is not None]

@@ -76,13 +76,12 @@ def answer_form(session: Session, prompt: Prompt) -> dict[str, Any]:
 def actions_form(session: Session, prompt: Prompt) -> dict[str, list[Control]]:
     seat, default = prompt.seat, prompt.default
     limits = session.action_limits(seat)
-    pledges = {p.id: p for p in session.model.world.pledges}
-    model = session.model
-    now = model.world.retaliation[model.index[seat]]
+    pledges = {p.id: p for p in session.pledges()}
+    now = session.surcharges(seat)
     return {
-        "pledges": [Control(f"level.{pid}", pid, default.levels.get(pid, 1.0), 1.0, pledges[pid].spec.description)
+        "pledges": [Control(f"level.{pid}", pid, default.levels.get(pid, 1.0), 1.0, pledges[pid].description)
                     for pid in limits.pledges],
-        "surcharges": [Control(f"surcharge.{p}", p, 100 * default.retaliation.get(p, float(now[model.index[p]])),
+        "surcharges": [Control(f"surcharge.{p}", p, 100 * default.retaliation.get(p, now[p]),
                                100 * limits.surcharge_max, session.scenario.countries[p].name)
                        for p in limits.partners],
         "invest": [Control("invest", "invest", default.invest, limits.invest_max)] if limits.invest_max > 0 else [],

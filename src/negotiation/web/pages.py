@@ -13,6 +13,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from negotiation.play.moves import describe_offer
+from negotiation.play.session import Session
 from negotiation.play.view import Reading, seat_history, seat_view
 from negotiation.results import RunResult, turn_label
 from negotiation.web import charts, forms, security
@@ -82,8 +83,14 @@ def dashboard(room: Room, endings: dict[str, Ending] | None, join_url: str) -> s
                   countries=_countries(session, result), pledges=_pledges(session),
                   talks=_talks(session), waiting=_waiting(room), endings=endings or {},
                   charts=charts.history_charts(seat_history(session)), deadline=_epoch_ms(room),
-                  status=session.model.status, truce=result.describe_truce() if session.model.broken else "",
-                  question=describe_offer(session.prompt.question.offer) if room.phase == "talks" else "")
+                  status=session.status, truce=result.describe_truce() if session.broken else "",
+                  question=_question(session) if room.phase == "talks" else "")
+
+
+def _question(session: Session) -> str:
+    """The offer being answered."""
+    prompt = session.prompt
+    return describe_offer(prompt.question.offer) if prompt is not None and prompt.question is not None else ""
 
 
 def _waiting(room: Room) -> list[str]:
@@ -97,21 +104,19 @@ def _epoch_ms(room: Room) -> int | None:
     return int(1000 * (time.time() + room.deadline - room.clock()))
 
 
-def _countries(session, result: RunResult) -> list[dict[str, Any]]:
-    model, last, countries = session.model, (result.records[-1] if result.records else {}), session.scenario.countries
+def _countries(session: Session, result: RunResult) -> list[dict[str, Any]]:
+    last, countries = (result.records[-1] if result.records else {}), session.scenario.countries
     return [{"id": c, "name": countries[c].name, "strategy": countries[c].strategy.name,
-             "total": model.totals[model.index[c]], "payoff": last.get(f"payoff.{c}"),
+             "total": session.total(c), "payoff": last.get(f"payoff.{c}"),
              "tariff": last.get(f"tariff_out.{c}"), "controls": last.get(f"control_on.{c}"),
-             "seat": c in session.seats} for c in model.ids]
+             "seat": c in session.seats} for c in session.countries]
 
 
-def _pledges(session) -> list[dict[str, Any]]:
-    model, t = session.model, session.turn
-    return [{"id": p.id, "giver": model.ids[p.giver], "receiver": model.ids[p.receiver], "major": p.spec.major,
-             "end": p.end, "record": model.pledge_levels[p.id][-6:], "seen": model.pledge_seen[p.id][-6:]}
-            for p in model.world.pledges if p.start <= t <= p.end]
+def _pledges(session: Session) -> list[dict[str, Any]]:
+    return [{"id": p.id, "giver": p.giver, "receiver": p.receiver, "major": p.major,
+             "end": p.end, "record": list(p.levels[-6:]), "seen": list(p.seen[-6:])}
+            for p in session.pledges() if p.shown_at(session.turn)]
 
 
-def _talks(session) -> list[str]:
-    return [f"{describe_offer(e['offer'])} → {e['verdict']}" for e in session.model.log
-            if e["kind"] == "offer" and e["turn"] == session.turn]
+def _talks(session: Session) -> list[str]:
+    return [f"{describe_offer(t.offer)} → {t.verdict}" for t in session.talks()]

@@ -99,11 +99,12 @@ class Room:
     @property
     def phase(self) -> str:
         """waiting (to start), offers, talks, actions or finished."""
-        if self.session.finished:
+        prompt = self.session.prompt
+        if prompt is None:
             return "finished"
         if not self.settings.started:
             return "waiting"
-        return PHASES[self.session.prompt.kind]
+        return PHASES[prompt.kind]
 
     def team(self, seat: str) -> list[Player]:
         return [p for p in self.players.values() if seat in p.seats]

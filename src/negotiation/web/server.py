@@ -8,10 +8,10 @@ needs to resume lives in its state folder (``--resume DIR``).
 
 from __future__ import annotations
 
-import argparse
 import socket
 import sys
 import webbrowser
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,7 +35,30 @@ LOOPBACK = "127.0.0.1"
 MAX_WS_BYTES = 65536  # frames above this are refused by the protocol layer before the app sees them
 
 
-def serve(args: argparse.Namespace, console: Console) -> int:
+@dataclass(frozen=True)
+class ServeOptions:
+    """``negotiation serve``: one student's game, or with ``klass`` a classroom game (cli.py fills it)."""
+
+    scenario: str | None = None
+    port: int = 8000
+    klass: bool = False  # a classroom game: join code, seats, the instructor's dashboard
+    host: str | None = None  # the address to listen on (classroom only; default: loopback)
+    seats: list[str] = field(default_factory=list)
+    timer: int = 0
+    team_size: int = 0
+    state: Path | None = None
+    resume: Path | None = None
+    load: Path | None = None
+    saves: Path = Path("saves")
+    name: str | None = None
+    compare: list[str] | None = None
+    seed: int | None = None
+    turns: int | None = None
+    sets: list[str] = field(default_factory=list)
+    no_browser: bool = False
+
+
+def serve(args: ServeOptions, console: Console) -> int:
     _check(args)
     sock = _bind(args.host or LOOPBACK, args.port)  # first: a port in use must not leave a state folder behind
     try:
@@ -69,7 +92,7 @@ def serve(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-def _check(args: argparse.Namespace) -> None:
+def _check(args: ServeOptions) -> None:
     clash = []
     if args.host and not args.klass:
         clash.append("--host needs --class: a single student's game is served on this computer only")
@@ -81,7 +104,7 @@ def _check(args: argparse.Namespace) -> None:
         raise ConfigError([Problem("serve", None, "", c) for c in clash])
 
 
-def _host(args: argparse.Namespace) -> Host:
+def _host(args: ServeOptions) -> Host:
     if args.resume:
         return resumed_host(args.resume, args.compare)
     if args.load:
@@ -171,7 +194,7 @@ def _join_url(bound: str | None, port: int, code: str) -> str:
     if bound and bound not in ("0.0.0.0", "::"):
         name = bound
     elif bound:
-        addresses = sorted({info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
-                            if not info[4][0].startswith("127.")})
+        addresses = sorted({str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+                            if not str(info[4][0]).startswith("127.")})
         name = addresses[0] if addresses else socket.gethostname()
     return f"http://{name}:{port}/join/{code}"

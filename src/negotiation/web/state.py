@@ -13,11 +13,10 @@ secret and the room (which holds the admin token) are readable by their owner on
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from negotiation.files import atomic_write
 from negotiation.play import saves
 from negotiation.play.session import Session
 from negotiation.web import tokens
@@ -72,14 +71,4 @@ class Store:
 
 
 def _write(path: Path, data: bytes, private: bool = False) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        if private:
-            os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, data, private=private)

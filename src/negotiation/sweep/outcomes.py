@@ -1,0 +1,31 @@
+"""The outcome and per-turn columns a run produces, known from the scenario before any run.
+
+A sweep file names the columns it keeps; checking those names must not run a game, so the
+columns are declared here. ``tests/test_sweep_spec.py`` holds them equal to what a real run
+produces (``RunResult.outcome()`` and the model's per-turn records), so a change in the engine
+that adds or renames a column fails there first.
+"""
+
+from __future__ import annotations
+
+from negotiation.config.models import Scenario
+
+# RunResult.outcome(): the truce, the end state, then one payoff per country
+_OUTCOMES = ("held", "break_turn", "breaker", "break_pledge", "break_cause", "misread", "allied_share", "china_share")
+# the model's per-turn record: world columns, then these per country (all floats)
+_SERIES = {"status": "str", "allied_share": "float", "china_share": "float", "pledges_honoured": "int",
+           "pledges_active": "int"}
+_PER_COUNTRY = ("payoff", "total", "tariff_out", "control_on", "trade_loss", "security_loss")
+
+
+def outcome_columns(scenario: Scenario) -> list[str]:
+    """The outcome columns of a run of ``scenario`` (``turns`` included, as sweep tables keep it)."""
+    return [*_OUTCOMES, *(f"payoff.{cid}" for cid in scenario.countries), "turns"]
+
+
+def series_columns(scenario: Scenario) -> dict[str, str]:
+    """Per-turn column -> 'bool', 'int', 'float' or 'str', in the order the records hold them."""
+    columns = dict(_SERIES)
+    for cid in scenario.countries:
+        columns.update({f"{name}.{cid}": "float" for name in _PER_COUNTRY})
+    return columns

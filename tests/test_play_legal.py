@@ -1,0 +1,73 @@
+"""What a seat may do at each prompt: the menus it is offered and the limits of its actions."""
+
+from __future__ import annotations
+
+import pytest
+
+from negotiation import load_scenario
+from negotiation.observation import Concession, Decision
+from negotiation.play import legal
+from negotiation.play.moves import MoveError
+from negotiation.play.session import Session
+
+
+def at_turn(turn: int, seats=("CN",), overrides=None) -> Session:
+    session = Session(load_scenario("classroom_intro", overrides), list(seats))
+    while session.turn < turn:
+        session.submit_default()
+    return session
+
+
+def test_early_in_the_year_there_is_nothing_to_renew_or_roll_back():
+    session = at_turn(0)
+    assert legal.offer_options(session, "CN", "US") == ()
+
+
+def test_in_the_renewal_window_each_side_may_renew_its_own_pledges_due():
+    session = at_turn(5)  # the one-year clocks run out at turn 6; the window opens one turn early
+    options = legal.offer_options(session, "CN", "US")
+    given = {o.concession.pledge for o in options if o.side == "give"}
+    asked = {o.concession.pledge for o in options if o.side == "ask"}
+    assert "C1" in given and "U1" in asked
+    assert all(o.concession.kind == "renew" for o in options)
+    assert [o.code for o in options if o.side == "give"] == [f"g{n}" for n in range(1, len(given) + 1)]
+
+
+def test_a_surcharge_in_force_can_be_offered_back_as_a_rollback():
+    session = at_turn(1)
+    while session.prompt.kind != "actions":
+        session.submit_default()
+    default = session.prompt.default
+    session.submit(Decision(default.levels, {**default.retaliation, "US": 0.2}, default.invest))
+    while session.prompt.kind != "offers":
+        session.submit_default()
+    options = legal.offer_options(session, "CN", "US")
+    assert Concession("rollback", country="CN", target="US") in [o.concession for o in options if o.side == "give"]
+    assert Concession("rollback", country="CN", target="US") not in [o.concession for o in options
+                                                                     if o.side == "ask"]
+
+
+def test_the_investment_limit_is_a_month_of_the_yearly_budget():
+    session = at_turn(0, seats=("US",))
+    assert legal.action_limits(session, "US").invest_max == pytest.approx(5.0 / 12)
+    assert legal.action_limits(session, "CN").invest_max == 0.0  # China funds no allied capacity
+
+
+def test_a_menu_refuses_a_code_it_does_not_offer_and_names_the_choices():
+    session = at_turn(5)
+    menu = next(m for m in session.offer_menus() if m.partner == "US")
+    with pytest.raises(MoveError, match=r"no option 'g9'; choose from g1"):
+        menu.offer("CN", ["g9"])
+    assert menu.offer("CN", []) is None
+    made = menu.offer("CN", ["g1", "g1"])  # a code named twice counts once
+    assert made is not None and len(made.give) == 1 and made.ask == ()
+
+
+def test_only_the_seats_own_pledges_in_force_may_be_set():
+    session = at_turn(0)
+    while session.prompt.kind != "actions":
+        session.submit_default()
+    limits = session.action_limits()
+    assert limits.pledges and all(p.giver == "CN" and p.in_force(session.turn)
+                                  for p in session.pledges() if p.id in limits.pledges)
+    assert set(limits.partners) == set(session.countries) - {"CN"}

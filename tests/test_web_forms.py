@@ -1,0 +1,76 @@
+"""Browser forms: an empty form plays the suggestion; each bad field is refused by name."""
+
+from __future__ import annotations
+
+import pytest
+
+from negotiation import load_scenario
+from negotiation.observation import Decision, Response
+from negotiation.play.session import Session
+from negotiation.web import forms
+
+
+def at(kind: str, seat: str = "CN") -> Session:
+    session = Session(load_scenario("classroom_intro"), [seat])
+    while session.prompt.kind != kind:
+        session.submit_default()
+    return session
+
+
+@pytest.mark.parametrize("kind", ["offers", "answer", "actions"])
+def test_an_empty_form_is_the_suggested_move(kind):
+    session = at(kind)
+    move = forms.move_of(session, session.prompt, {})
+    default = session.prompt.default
+    if kind == "offers":
+        assert {(o.receiver, frozenset(o.give), frozenset(o.ask)) for o in move} == \
+            {(o.receiver, frozenset(o.give), frozenset(o.ask)) for o in default}
+    elif kind == "answer":
+        assert move.verdict == default.verdict
+    else:
+        assert move == default
+
+
+def test_the_actions_form_shows_the_seats_pledges_and_partners_with_the_suggestion():
+    session = at("actions", seat="US")
+    form = forms.actions_form(session, session.prompt)
+    limits = session.action_limits()
+    assert [c.label for c in form["pledges"]] == list(limits.pledges)
+    assert [c.label for c in form["surcharges"]] == list(limits.partners)
+    assert form["surcharges"][0].note == session.scenario.countries[limits.partners[0]].name
+    assert form["invest"][0].high == pytest.approx(5.0 / 12)
+
+
+def test_surcharges_are_entered_in_points_and_played_as_shares():
+    session = at("actions", seat="US")
+    move = forms.move_of(session, session.prompt, {"surcharge.CN": "25"})
+    assert isinstance(move, Decision) and move.retaliation["CN"] == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize(("fields", "field", "reason"), [
+    ({"surcharge.CN": "250"}, "surcharge.CN", "100"),
+    ({"surcharge.CN": True}, "surcharge.CN", "expected a number"),
+    ({"invest": "x" * 100}, "invest", "expected a number"),
+    ({"level.NOPE": "1"}, "", "no field 'level.NOPE'"),
+    ([1, 2], "", "a move is a mapping"),
+])
+def test_a_bad_field_is_refused_by_name(fields, field, reason):
+    session = at("actions", seat="US")
+    with pytest.raises(forms.FieldError, match=reason) as caught:
+        forms.move_of(session, session.prompt, fields)
+    assert caught.value.field == field
+
+
+def test_an_answer_refuses_a_verdict_it_does_not_offer():
+    session = at("answer")
+    with pytest.raises(forms.FieldError, match="answer accept") as caught:
+        forms.move_of(session, session.prompt, {"verdict": "maybe"})
+    assert caught.value.field == "verdict"
+    assert forms.move_of(session, session.prompt, {"verdict": "reject"}) == Response("reject")
+
+
+def test_describe_says_a_move_in_a_few_words():
+    assert forms.describe("offers", []) == "no offer"
+    assert forms.describe("answer", Response("reject")) == "reject"
+    assert forms.describe("actions", Decision({"C1": 0.0}, {"US": 0.1}, 0.0)) == \
+        "C1 defect, surcharge on US 10 points"
