@@ -6,6 +6,7 @@ and the instructor's dashboard.
 - ``forms``: a browser's form fields into the core's moves (field-level reasons).
 - ``tokens``, ``throttle``, ``state``: signed seat tokens, rate limits, the state folder.
 - ``pages``, ``charts``, ``debriefs``: HTML fragments, inline SVG charts, the end of a game.
-- ``hub``: the open websockets and what each is sent; ``app``: the Starlette routes;
-  ``server``: ``negotiation serve``.
+- ``hub``: the open websockets and what each is sent; ``host``: what one server serves;
+  ``routes``: the routes by audience and the websockets' message tables; ``app``: the
+  Starlette app made of them; ``server``: ``negotiation serve``.
 """
