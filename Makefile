@@ -5,8 +5,9 @@
 	bash scripts/bootstrap.sh
 	touch $@
 
+# the test extra plus the EMA Workbench adapter's extra, so its tests run rather than skip
 .venv/.installed-test: pyproject.toml scripts/bootstrap.sh
-	bash scripts/bootstrap.sh "[test]"
+	bash scripts/bootstrap.sh "[test,ema]"
 	touch $@
 
 run: .venv/.installed-run

@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from negotiation.analysis.breaks import breaks_by_region, breaks_overall
 from negotiation.analysis.discovery import discover
-from negotiation.analysis.holds import hold_table, largest_jump, levels, wilson
+from negotiation.analysis.holds import hold_map, hold_table, largest_jump, levels, pick, wilson
 from negotiation.analysis.survival import kaplan_meier
 from negotiation.cli import main
 from negotiation.config.resolve import data_root
@@ -29,10 +30,46 @@ def test_hold_table_counts_runs_and_finds_the_largest_jump():
     assert largest_jump(table) == (0.2, 0.3, 0.25, 1.0)
 
 
-def test_many_distinct_values_are_cut_into_quantile_bins():
+def test_many_distinct_values_are_cut_into_quantile_bins_labelled_by_their_range():
     values = pd.Series(np.linspace(0, 1, 400))
-    cut = levels(values, numeric=True, most=10, bins=4)
-    assert cut.nunique() == 4 and cut.iloc[0] < 0.25 < cut.iloc[-1]
+    cut = levels(values, numeric=True, bins=4, grid=False)
+    assert list(cut.cat.categories) == ["0-0.248", "0.251-0.499", "0.501-0.749", "0.752-1"]
+    assert cut.iloc[0] == "0-0.248" and cut.iloc[-1] == "0.752-1"
+
+
+def test_grid_values_stay_as_they_are_and_sampled_whole_numbers_are_binned_into_whole_ranges():
+    grid = pd.Series([0.2, 0.3, 0.4, 0.5, 0.7, 0.9] * 5)
+    assert levels(grid, numeric=True, bins=4).equals(grid)  # a grid's own values, not bin middles
+    assert pick(grid, 5) == [0.2, 0.3, 0.4, 0.7, 0.9]  # at most 5 curves, evenly spread, each a grid value
+    lead = pd.Series(np.random.default_rng(0).integers(6, 49, 300))  # a sampled whole-number parameter
+    cut = levels(lead, numeric=True, grid=False)
+    assert cut.nunique() == 8 and all(c.replace("-", "").isdigit() for c in cut.cat.categories)
+    assert cut.cat.categories[0].startswith("6-") and cut.cat.categories[-1].endswith("-48")
+
+
+def test_the_map_counts_runs_per_cell_and_leaves_empty_cells_at_zero():
+    frame = pd.DataFrame({"x": [1, 1, 2, 2, 2], "y": ["a", "b", "a", "a", "a"], "held": [True, False, True, False,
+                                                                                       False]})
+    p, n = hold_map(frame, frame["x"], frame["y"])
+    assert n.loc["a", 2] == 3 and n.loc["b", 2] == 0 and np.isnan(p.loc["b", 2])
+    assert p.loc["a", 2] == pytest.approx(1 / 3)
+
+
+def test_breakers_and_causes_are_tabulated_overall_and_by_region():
+    frame = pd.DataFrame({"x": [0.1] * 4 + [0.9] * 4,
+                          "break_turn": pd.array([3, 4, 5, None, 9, None, None, None], dtype="Int64"),
+                          "breaker": ["CN", "CN", "US", None, "US", None, None, None],
+                          "break_pledge": ["C1", "C1", "U2", None, "U2", None, None, None],
+                          "break_cause": ["real", "misread", "event", None, "lapsed", None, None, None]})
+    overall = breaks_overall(frame)
+    assert overall.iloc[0][["breaker", "break_pledge", "breaches", "real", "misread"]].tolist() == ["CN", "C1", 2, 1, 1]
+    assert overall["breaches"].sum() == 4 and overall["share"].sum() == pytest.approx(1.0)
+    region = breaks_by_region(frame, frame["x"])
+    low, high = region.iloc[0], region.iloc[1]
+    assert (low["runs"], low["breached"], low["breaker"], low["pledge"]) == (4, 0.75, "CN (67 %)", "C1 (67 %)")
+    assert low["causes"].startswith(("real 33 %", "misread 33 %", "event 33 %"))
+    assert (high["breached"], high["breaker"], high["causes"]) == (0.25, "US (100 %)", "lapsed 100 %")
+    assert breaks_overall(frame.assign(break_turn=pd.array([None] * 8, dtype="Int64"))) is None
 
 
 def test_survival_is_the_share_still_in_truce_and_censors_truces_that_held():
@@ -106,7 +143,8 @@ parameters:
   countries.A.preferences.patience: {range: [0.0, 0.98], label: A patience}
   countries.B.preferences.patience: {range: [0.0, 0.98], label: B patience}
   world.noise_scale: {range: [0.0, 1.0], label: noise}
-design: {kind: sobol, samples: 16}
+design: {kind: sobol, samples: 32}
+replications: 2
 seed: 3
 """
     out = tmp_path / "sobol"
@@ -114,9 +152,17 @@ seed: 3
     capsys.readouterr()
     assert main(["analyze", str(out), "--discovery", "tree"]) == 0
     printed = capsys.readouterr().out
-    assert printed.splitlines()[3].startswith("Sobol total index: A patience"), printed
+    sens_line = printed.splitlines()[1]
+    # 32 base samples leave the intervals too wide to call the estimate usable, but A patience stands out
+    assert sens_line.startswith("Sobol' total index ST not usable at this size (32 base samples x 2 replications"), \
+        printed
+    assert "would make it usable. Clearly non-zero even so: A patience 1.00" in " ".join(printed.split())
+    assert "B patience" not in sens_line  # B plays grim trigger: its patience cannot matter
+    assert "moves P(holds) most: A patience" in printed
     report = (out / "report" / "report.md").read_text()
-    assert "| parameter | S1 | S1_conf | ST | ST_conf |" in report
+    assert "| parameter | S1 | S1_low | S1_high | ST | ST_low | ST_high |" in report
+    assert "**Not usable at this size.**" in report and "- the widest ST interval is +/-" in report
+    assert (out / "report" / "convergence.png").exists()
     assert "Over A patience (across) and B patience (down)" in report  # the two that matter most (ST order)
     assert (out / "report" / "map.png").exists() and (out / "report" / "sensitivity.png").exists()
 
@@ -134,9 +180,9 @@ design: {kind: morris, samples: 10}
     out = tmp_path / "morris"
     run_sweep(write("m.yaml", text), out)
     assert main(["analyze", str(out), "--map", "noise", "countries.A.preferences.patience"]) == 0
-    assert "Morris mu*: A patience" in capsys.readouterr().out
+    assert "Morris mu*" in capsys.readouterr().out
     report = (out / "report" / "report.md").read_text()
-    assert "| parameter | mu_star | mu_star_conf | sigma |" in report
+    assert "| parameter | mu_star | mu_star_low | mu_star_high | sigma |" in report
     assert "Over noise (across) and A patience (down)" in report
 
 
@@ -156,3 +202,14 @@ def test_when_most_truces_break_the_box_explains_where_it_held():
     box = discover(frame, ["a", "b", "c"], "tree")
     assert box.outcome == "holds" and set(box.bounds) == {"a", "b"}
     assert box.sentence().startswith("the truce holds in ") and "of truces that held" in box.sentence()
+
+
+def test_survival_follows_collapse_when_the_engine_reports_it():
+    from negotiation.analysis.survival import by_level, event_column
+
+    frame = pd.DataFrame({"x": [1, 1, 2, 2], "turns": [5] * 4,
+                          "break_turn": pd.array([0, 1, 0, None], dtype="Int64"),  # breaches that may heal
+                          "collapse_turn": pd.array([None, 3, None, None], dtype="Int64")})
+    assert event_column(frame) == "collapse_turn" and event_column(frame.drop(columns="collapse_turn")) == "break_turn"
+    curves = by_level(frame, frame["x"])
+    assert curves[1].tolist() == [1.0, 1.0, 1.0, 0.5, 0.5] and curves[2].tolist() == [1.0] * 5

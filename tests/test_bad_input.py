@@ -195,3 +195,16 @@ def test_an_ascii_only_terminal_gets_question_marks_not_a_crash(argv):
     done = subprocess.run([sys.executable, "-m", "negotiation", *argv], capture_output=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr.decode()
     assert b"Traceback" not in done.stderr and done.stdout
+
+
+def test_a_file_that_never_ends_or_nests_without_end_is_refused_at_once(tmp_path, capsys):
+    assert refused(capsys, "validate", "/dev/zero") == [
+        "/dev/zero: is larger than 4 MB; no scenario, profile, sweep or moves file comes near that"]
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"format": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    assert refused(capsys, "play", "--load", str(deep)) == [f"{deep}: is not a save (JSON nested too deeply)"]
+    manifest = tmp_path / "sweep" / "manifest.json"
+    manifest.parent.mkdir()
+    manifest.write_text("[" * 100_000 + "]" * 100_000)
+    (problem,) = refused(capsys, "analyze", str(manifest.parent))
+    assert problem.startswith(f"{manifest}: is damaged and cannot be read")

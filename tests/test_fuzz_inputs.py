@@ -295,7 +295,7 @@ NUMBER = st.sampled_from(["0", "1", "2", "-1", "-5", "99999", "1000000000", "999
 PATHS = st.sampled_from(["run", "sweep", "saves", "saves/done.json", "saves/half.json", "class", "afile",
                          "afile/inside", "missing", "missing/deeper", "docs", "/dev/null", "-", ".", "tiny.yaml",
                          "none.yaml", "run/scenario.yaml", "sweep/manifest.json", "class/room.json",
-                         "a b", "ü/ñ", "new-out"])
+                         "a b", "ü/ñ", "new-out", "/dev/zero"])
 SCENARIOS = st.sampled_from(["classroom_intro", "prisoners_dilemma", "classroom_intro.yaml", "clasroom_intro",
                              "run/scenario.yaml", "tiny.yaml", "afile", "saves/done.json", "", "-", "/dev/null"])
 SETS = st.sampled_from(["turns=1000000000", "turns=2", "seed=-1", "world.allied_growth=.inf", "x",

@@ -28,12 +28,17 @@ def test_a_sweep_writes_manifest_design_and_one_row_per_run(sweep_file, tmp_path
     assert sweep_into(sweep_file(replications=3), out, "--workers", "1") == 0
     assert "24 runs done" in capsys.readouterr().out
     assert {p.name for p in out.iterdir()} == {"manifest.json", "sweep.yaml", "scenario.yaml", "design.parquet",
-                                               "results"}
+                                               "codebook.md", "codebook.json", "results"}
     frame = load(out)
     assert len(frame) == 24 and frame["run_id"].is_unique and (frame["status"] == "ok").all()
     assert frame[["point", "replication"]].values.tolist() == [[p, r] for p in range(8) for r in range(3)]
     assert {"countries.A.preferences.patience", "countries.B.strategy.name", "held", "break_turn", "breaker",
             "break_cause", "collapsed", "collapse_turn", "payoff.A", "payoff.B", "allied_share", "china_share"} <= set(frame.columns)
+    assert "misread" not in frame.columns  # the same as break_cause == 'misread'
+    session = json.loads((out / "manifest.json").read_text())["sessions"][0]
+    assert session["command"] == ["negotiation", "sweep", str(sweep_file(replications=3)), "--out", str(out),
+                                  "--workers", "1"]
+    assert session["executor"] == "SerialExecutor" and session["scheduler"] is None and "git_dirty" in session
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["state"] == "complete"
     assert manifest["counts"] == {"runs": 24, "done": 24, "ok": 24, "failed": 0}
@@ -75,6 +80,9 @@ def test_results_are_identical_on_a_dask_cluster(sweep_file, tmp_path, capsys):
                                   dashboard_address=None) as cluster:
         assert sweep_into(path, tmp_path / "dask", "--executor", "dask", "--scheduler",
                           cluster.scheduler_address, "--chunk-size", "5") == 0
+        address = cluster.scheduler_address
+    session = json.loads((tmp_path / "dask" / "manifest.json").read_text())["sessions"][0]
+    assert session["scheduler"] == address and session["workers"] == 2
     assert sweep_into(path, tmp_path / "dask-local", "--executor", "dask", "--workers", "2") == 0
     for name in ("dask", "dask-local"):
         pd.testing.assert_frame_equal(load(tmp_path / "local"), load(tmp_path / name))
@@ -147,10 +155,10 @@ def test_resuming_a_complete_sweep_runs_nothing(sweep_file, tmp_path, capsys):
     pd.testing.assert_frame_equal(before, load(out))
 
 
-def _start(path: Path, out: Path) -> subprocess.Popen:
+def _start(path: Path, out: Path, chunk: int = 4) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": SRC}
     return subprocess.Popen([sys.executable, "-m", "negotiation", "sweep", str(path), "--out", str(out),
-                             "--workers", "2", "--chunk-size", "4"], env=env, stdout=subprocess.DEVNULL,
+                             "--workers", "2", "--chunk-size", str(chunk)], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, start_new_session=True)
 
 
@@ -177,7 +185,7 @@ def test_kill_9_loses_at_most_the_chunks_in_flight_and_resume_ends_identical(swe
     assert sweep_into(path, tmp_path / "clean", "--workers", "1") == 0
     pd.testing.assert_frame_equal(load(out), load(tmp_path / "clean"))
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["state"] == "complete" and [s["state"] for s in manifest["sessions"]] == ["running", "complete"]
+    assert manifest["state"] == "complete" and [s["state"] for s in manifest["sessions"]] == ["abandoned", "complete"]
 
 
 def test_ctrl_c_stops_cleanly_and_says_how_to_resume(sweep_file, tmp_path):
@@ -210,3 +218,103 @@ def test_rerun_arguments_read_back_to_the_identical_value(value):
 
     assert yaml.safe_load(_yaml_scalar(value)) == value
     assert type(yaml.safe_load(_yaml_scalar(value))) is type(value)
+
+
+def test_ctrl_c_does_not_wait_for_running_chunks(sweep_file, tmp_path):
+    path = sweep_file(replications=40, turns=400)  # 320 long runs in two chunks of 160: many seconds each
+    out = tmp_path / "s"
+    proc = _start(path, out, chunk=160)
+    deadline = time.monotonic() + 60
+    while not (out / "manifest.json").exists() or json.loads((out / "manifest.json").read_text())["state"] != "running":
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    import psutil
+
+    while len(psutil.Process(proc.pid).children(recursive=True)) < 3:  # the fork server and two workers
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(1.0)  # both workers are inside their chunk now
+    os.killpg(proc.pid, signal.SIGINT)
+    sent = time.monotonic()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode()
+    assert time.monotonic() - sent < 3.0  # not the many seconds the chunks still had to run
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["state"] == "interrupted" and manifest["sessions"][0]["state"] == "interrupted"
+
+
+def test_a_killed_session_is_marked_abandoned_and_a_live_one_blocks_resume(sweep_file, tmp_path, capsys):
+    path = sweep_file(replications=2)
+    out = tmp_path / "s"
+    assert sweep_into(path, out, "--workers", "1") == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    manifest["sessions"].append({**manifest["sessions"][0], "state": "running", "pid": dead.pid, "ended": None})
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    assert sweep_into(path, out, "--workers", "1", "--resume") == 0
+    states = [s["state"] for s in json.loads((out / "manifest.json").read_text())["sessions"]]
+    assert states == ["complete", "abandoned", "complete"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        manifest["sessions"].append({**manifest["sessions"][0], "state": "running", "pid": alive.pid})
+        (out / "manifest.json").write_text(json.dumps(manifest))
+        capsys.readouterr()
+        assert sweep_into(path, out, "--workers", "1", "--resume") == 2
+        assert f"another session (pid {alive.pid}" in capsys.readouterr().err
+    finally:
+        alive.kill()
+        alive.wait()
+
+
+def test_the_progress_rate_counts_only_this_sessions_runs_over_its_own_time():
+    from negotiation.sweep.progress import Meter
+
+    updates = []
+
+    class Bar:
+        def update(self, task, **fields):
+            updates.append(fields)
+
+    times = iter([100.0, 102.0, 110.0])
+    meter = Meter(Bar(), 0, clock=lambda: next(times))
+    meter(500, 0)  # resumed: 500 runs were on disk already
+    meter(520, 0)
+    meter(600, 1)
+    assert updates[0]["rate"] is None and updates[1]["rate"] == pytest.approx(10.0)
+    assert updates[2] == {"completed": 600, "failed": 1, "rate": pytest.approx(10.0)}
+
+
+def test_shipped_sweeps_are_listed_and_run_by_name(tmp_path, capsys):
+    assert main(["sweeps"]) == 0
+    listed = capsys.readouterr().out
+    assert all(name in listed for name in ("patience_vs_capacity", "pd_threshold", "sobol_screen"))
+    assert main(["sweep", "pd_threshold", "--out", str(tmp_path / "pd"), "--workers", "1"]) == 0
+    assert len(load(tmp_path / "pd")) == 100
+    assert main(["sweep", "pd_treshold", "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert "no such sweep file or shipped sweep (did you mean 'pd_threshold'?)" in err and len(err.splitlines()) == 1
+
+
+def test_an_interrupted_sweep_is_a_random_subsample_and_analyze_warns(sweep_file, tmp_path, capsys):
+    from negotiation.sweep.executors import SerialExecutor
+
+    sweep = read_sweep(sweep_file(replications=2))
+    out = tmp_path / "s"
+    seen = []
+
+    def stop_after_two_chunks(done: int, failed: int) -> None:
+        seen.append(done)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(sweep, out, SerialExecutor(), size=2, on_progress=stop_after_two_chunks)
+    points = sorted(load(out)["point"].unique())
+    assert len(points) == 2 and points != [0, 1]  # not the first corner of the design
+    capsys.readouterr()
+    assert main(["analyze", str(out), "--discovery", "tree"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("INCOMPLETE: 4 of 16 runs (25 %) are on disk") and "random subsample" in printed
+    assert "INCOMPLETE" in (out / "report" / "report.md").read_text()

@@ -8,21 +8,25 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import time
 import zipfile
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from negotiation import load_scenario
 from negotiation.cli import main
 from negotiation.play import saves
+from negotiation.play.moves import MoveError
 from negotiation.play.session import Session
 from negotiation.web import tokens
 from negotiation.web.app import Host, cookie_name, create_app
-from negotiation.web.room import MAX_TEAM, RoomError
+from negotiation.web.room import MAX_TEAM, Room, RoomError
 from negotiation.web.security import csrf_token, load_message
 from negotiation.web.server import allowed_hosts, classroom_host, resumed_host
 
@@ -257,9 +261,17 @@ def test_a_stale_tab_cannot_move_in_a_new_game_or_write_its_save(solo):
             new_save = solo.save_path.read_bytes()
             turn = html.split('data-turn="')[1].split('"')[0]
             step = html.split('data-step="')[1].split('"')[0]
+            played = len(old_room.session.inputs)
             stale.send_json({"type": "move", "seat": "CN", "turn": int(turn), "step": int(step), "fields": {}})
-            assert "no longer in" in until(stale, lambda m: m["type"] == "error")["reason"]
-        assert old_room.session.inputs == [] or old_save.exists()
+            reasons = []
+            with pytest.raises(WebSocketDisconnect) as closed:  # told why, then sent back to the start
+                for _ in range(20):
+                    message = stale.receive_json()
+                    reasons += [message["reason"]] if message["type"] == "error" else []
+            assert closed.value.code == 4401 and reasons
+            assert all("new game was started" in r or "no longer in" in r for r in reasons)
+        assert len(old_room.session.inputs) == played  # the stale move went nowhere
+        assert old_save != solo.save_path
         assert solo.save_path.read_bytes() == new_save  # the new game's save holds none of the stale moves
         assert saves.load(solo.save_path).seats == ("US",)
 
@@ -364,3 +376,35 @@ def test_every_page_carries_the_security_headers(classroom, solo):
         if not path.startswith("/static/"):
             assert h["cache-control"] == "no-store", path
     assert replies[f"/admin?token={classroom.room.admin_token}"].status_code == 200
+
+
+# --- any fields a tab may send ------------------------------------------------------------------
+JSON = st.recursive(st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(-1e6, 1e6)
+                    | st.text(max_size=12) | st.sampled_from(["g1", "a1", "honour", "defect", "0.5", "counter",
+                                                             "accept", "-1", "1e9", "nan"]),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                max_size=3), max_leaves=8)
+FIELD_NAMES = st.sampled_from(["offer.US", "offer.JP", "offer.CN", "verdict", "counter", "level.C1", "level.C5",
+                               "level.U1", "surcharge.US", "surcharge.JP", "surcharge.CN", "invest", "x", ""])
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 0)) or 40, derandomize="FUZZ_EXAMPLES" not in os.environ,
+          deadline=None, database=None)
+@given(steps=st.lists(st.dictionaries(FIELD_NAMES, JSON, max_size=5), min_size=1, max_size=6),
+       seat=st.sampled_from(["CN", "US", "JP", 7, None]), turn_off=st.sampled_from([0, 0, 1, -1, "0"]))
+def test_any_fields_a_tab_sends_are_played_or_refused_with_a_reason(steps, seat, turn_off):
+    session = Session(load_scenario("classroom_intro"), ["US", "CN"])
+    room = Room(session, classroom=True)
+    ana, bo = room.join("CN", "Ana"), room.join("US", "Bo")
+    room.start()
+    for fields in steps:
+        if session.finished:
+            break
+        before = (session.digest(), len(session.inputs))
+        player = ana if seat == "CN" else bo
+        try:
+            room.move(player.id, seat, session.turn + (turn_off if isinstance(turn_off, int) else 0)
+                      if not isinstance(turn_off, str) else turn_off, session.step, fields)
+        except MoveError as exc:
+            assert str(exc)  # a reason the page shows
+            assert (session.digest(), len(session.inputs)) == before  # and nothing changed

@@ -110,13 +110,15 @@ def build_parser() -> argparse.ArgumentParser:
                     "succeeded, 1 when some failed (recorded with their traceback), 2 on bad input.\n"
                     "Guide: docs/sweeps.md.",
         epilog="examples:\n"
+               "  negotiation sweep patience_vs_capacity                        # a shipped sweep by name\n"
                "  negotiation sweep configs/sweeps/pd_threshold.yaml\n"
                "  negotiation sweep configs/sweeps/sobol_screen.yaml --workers 2 --out runs/screen\n"
                "  negotiation sweep configs/sweeps/sobol_screen.yaml --resume --out runs/screen   # after Ctrl-C\n"
                "  negotiation sweep FILE --replications 200                    # scale a shipped sweep up\n"
                "  negotiation sweep FILE --executor dask --scheduler tcp://host:8786\n"
                "then: negotiation analyze runs/screen")
-    sweep.add_argument("file", type=Path, metavar="FILE", help="sweep file (YAML)")
+    sweep.add_argument("file", metavar="FILE", help="sweep file (YAML), or the name of a shipped sweep "
+                                                    "('negotiation sweeps' lists them)")
     sweep.add_argument("--workers", type=_whole(1), help="worker processes (default: all cores; 1 runs in-process)")
     sweep.add_argument("--executor", choices=("process", "dask"), default="process",
                        help="local process pool (default) or Dask distributed")
@@ -127,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--replications", type=_whole(1), help="replications per design point (overrides the file)")
     sweep.add_argument("--samples", type=_whole(1), help="design samples of a sampled design (overrides the file)")
     sweep.add_argument("--chunk-size", type=_whole(1), help="runs per chunk (default: automatic, at most 250)")
+
+    sub.add_parser("sweeps", help="list the shipped sweeps (run one by name: negotiation sweep NAME)",
+                   description="List the sweeps that ship with the package; 'negotiation sweep NAME' runs one "
+                               "(from a source checkout or an installed wheel alike).")
 
     analyze = sub.add_parser(
         "analyze", help="write a report on a sweep folder",
@@ -338,7 +344,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
     from negotiation.sweep import read_sweep, run_sweep
     from negotiation.sweep.executors import make_executor
-    from negotiation.sweep.progress import progress_bar
+    from negotiation.sweep.progress import Meter, progress_bar
 
     if args.resume and args.out is None:
         raise ConfigError([Problem("--resume", None, "", "needs --out, the sweep folder to finish")])
@@ -352,9 +358,9 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
                   f"({sweep.spec.design.kind}) on {executor.workers} worker(s) -> {folder}")
     try:
         with progress_bar(console) as bar:
-            task = bar.add_task("runs", total=sweep.runs, failed=0)
+            task = bar.add_task("runs", total=sweep.runs, failed=0, rate=None)
             outcome = run_sweep(sweep, folder, executor, args.resume, size=args.chunk_size,
-                                on_progress=lambda done, failed: bar.update(task, completed=done, failed=failed))
+                                on_progress=Meter(bar, task), command=["negotiation", *(args.argv or [])])
     except KeyboardInterrupt:
         _error(f"interrupted; finished chunks are in {folder}. Finish with: negotiation sweep {args.file} "
                f"--resume --out {folder}")
@@ -367,6 +373,21 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         _error(f"{outcome.failed:,} of {outcome.runs:,} runs failed; their errors and tracebacks are in the "
                "'error' and 'traceback' columns (negotiation.sweep.load)")
         return EXIT_RUN_FAILED
+    return 0
+
+
+def _cmd_sweeps(args: argparse.Namespace) -> int:
+    from negotiation.sweep import read_sweep, shipped_sweeps
+
+    table = Table(title="shipped sweeps (run one with: negotiation sweep NAME)", title_justify="left")
+    for col in ("name", "design", "runs", "what it asks"):
+        table.add_column(col, no_wrap=col != "what it asks")
+    for name, path in shipped_sweeps().items():
+        sweep = read_sweep(path)
+        spec = sweep.spec
+        table.add_row(name, f"{spec.design.kind}, {sweep.points:,} points x {spec.replications}",
+                      f"{sweep.runs:,}", " ".join(spec.description.split()))
+    console.print(table)
     return 0
 
 
@@ -417,7 +438,7 @@ def _cmd_new_scenario(args: argparse.Namespace) -> int:
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": _cmd_run, "validate": _cmd_validate, "strategies": _cmd_strategies,
     "play": _cmd_play, "report": _cmd_report, "new-scenario": _cmd_new_scenario, "serve": _cmd_serve,
-    "sweep": _cmd_sweep, "analyze": _cmd_analyze,
+    "sweep": _cmd_sweep, "sweeps": _cmd_sweeps, "analyze": _cmd_analyze,
 }
 
 
@@ -432,8 +453,10 @@ def _tolerant_output() -> None:
 def main(argv: list[str] | None = None) -> int:
     _tolerant_output()
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
         args = parser.parse_args(argv)
+        args.argv = argv
     except SystemExit as exc:  # --help, or a bad option already reported in one line
         return int(exc.code or 0)
     if not args.command:

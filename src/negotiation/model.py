@@ -19,6 +19,7 @@ from negotiation.config.models import Scenario
 from negotiation.config.resolve import DEFAULT_SCENARIO, resolve, with_overrides
 from negotiation.negotiation import Bargaining, new_pledge_spec, proposals
 from negotiation.observation import Decision, Observation, Offer, Stakes
+from negotiation.reporters import outcome_reporters
 from negotiation.stakes import Outlook, Relation, stakes
 from negotiation.strategies import Strategy, make_strategy
 from negotiation.world import PledgeState, World, poisson_quantile
@@ -120,8 +121,8 @@ class TruceModel(mesa.Model):
         self._views: dict[int, tuple[tuple[int, int], Observation]] = {}
         self._views_at_talks: dict[str, Observation] = {}
         self.datacollector = mesa.DataCollector(
-            model_reporters={"turn": "turn", "status": "status", "allied_share": lambda m: m.world.allied_share,
-                             "china_share": lambda m: m.world.china_share},
+            # the outcome columns too, so mesa.batch_run collects held, break_turn, breaker, ...
+            model_reporters={"turn": "turn", "status": "status", **outcome_reporters(self)},
             agent_reporters={"country": "cid", "payoff": "payoff", "total": "total"},
         )
 

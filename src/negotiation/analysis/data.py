@@ -55,7 +55,7 @@ def read(folder: Path) -> SweepData:
         manifest = json.loads(path.read_text(encoding="utf-8"))
         spec = SweepSpec.model_validate(manifest["sweep"]["spec"])
         int(manifest["scenario"]["turns"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:  # JSON and pydantic errors are ValueErrors
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:  # JSON, pydantic: ValueErrors
         raise ConfigError([Problem(str(path), None, "", f"is damaged and cannot be read ({_short(exc)}); "
                                                         "run the sweep again into a new folder")]) from None
     try:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 
 MAX_DEPTH = 3
 
@@ -33,6 +34,18 @@ class Box:
     method: str
     outcome: str = "breaks"  # or 'holds', when most truces broke
     labels: dict[str, str] = field(default_factory=dict)
+    # per restricted column: the quasi-p value of keeping its restriction (Bryant & Lempert 2010)
+    qp: dict[str, float] = field(default_factory=dict)
+    # PRIM's peeling trajectory (coverage, density, res dim, mass per step) and the step chosen
+    trajectory: pd.DataFrame | None = None
+    step: int | None = None
+
+    def name(self, column: str) -> str:
+        """A column as the report names it: a parameter's label, or 'label is value'."""
+        if "=" in column:
+            key, value = column.split("=", 1)
+            return f"{self.labels.get(key, key)} = {value}"
+        return self.labels.get(column, column)
 
     def conditions(self) -> list[str]:
         out = []
@@ -89,6 +102,20 @@ def score(x: pd.DataFrame, broke: np.ndarray, bounds: dict) -> tuple[float, floa
     return hits / max(1, int(broke.sum())), hits / max(1, runs), runs
 
 
+def quasi_p(x: pd.DataFrame, hit: np.ndarray, bounds: dict) -> dict[str, float]:
+    """For each restriction of the box: the one-sided binomial probability of finding at least
+    the box's hits among its runs if that restriction were dropped (Bryant & Lempert 2010).
+    Small (< 0.05) means the restriction really concentrates the outcome."""
+    _, density, runs = score(x, hit, bounds)
+    hits = int(round(density * runs))
+    out = {}
+    for column in bounds:
+        rest = {c: b for c, b in bounds.items() if c != column}
+        _, density, _ = score(x, hit, rest) if rest else (0.0, float(hit.mean()), len(x))
+        out[column] = float(binom.sf(hits - 1, runs, density)) if runs else 1.0
+    return out
+
+
 def discover(frame: pd.DataFrame, keys: list[str], method: str = "auto",
              labels: dict[str, str] | None = None) -> Box | None:
     """The box that best singles out broken truces (or, when most broke, those that held);
@@ -101,17 +128,24 @@ def discover(frame: pd.DataFrame, keys: list[str], method: str = "auto",
     x = encode(frame, keys)
     if method == "auto":
         method = "prim" if importlib.util.find_spec("prim") else "tree"
-    candidates = _prim_boxes(x, broke) if method == "prim" else _tree_boxes(x, broke)
-    best, best_f = None, -1.0
-    for found in candidates:
+    trajectory = None
+    if method == "prim":
+        candidates, trajectory = _prim_boxes(x, broke)
+    else:
+        candidates = _tree_boxes(x, broke)
+    best, best_f, best_step = None, -1.0, None
+    for step, found in enumerate(candidates):
         bounds = {c: found[c] for c in x.columns if c in found}  # in the order of the parameters
         if not bounds:
             continue  # the whole space is no rule
         coverage, density, runs = score(x, broke, bounds)
         f = 2 * coverage * density / (coverage + density) if coverage + density else 0.0
         if f > best_f:
-            best, best_f = Box(bounds, coverage, density, runs, method, outcome, labels or {}), f
-    return best
+            best, best_f, best_step = Box(bounds, coverage, density, runs, method, outcome, labels or {}), f, step
+    if best is None:
+        return None
+    return Box(best.bounds, best.coverage, best.density, best.runs, method, outcome, labels or {},
+               quasi_p(x, broke, best.bounds), trajectory, best_step if trajectory is not None else None)
 
 
 def _tree_boxes(x: pd.DataFrame, broke: np.ndarray) -> list[dict]:
@@ -146,7 +180,7 @@ def _tidy(bounds: dict) -> dict:
     return out
 
 
-def _prim_boxes(x: pd.DataFrame, broke: np.ndarray) -> list[dict]:
+def _prim_boxes(x: pd.DataFrame, broke: np.ndarray) -> tuple[list[dict], pd.DataFrame]:
     import prim
 
     # threshold: the base rate, so peeling goes on while it concentrates breaks at all
@@ -165,4 +199,5 @@ def _prim_boxes(x: pd.DataFrame, broke: np.ndarray) -> list[dict]:
                 # PRIM's box includes its lower limit; nudge it so 'x > low' keeps the same runs
                 bounds[column] = (np.nextafter(low, -np.inf) if low is not None else None, high)
         boxes.append(bounds)
-    return boxes
+    trajectory = box.peeling_trajectory[["coverage", "density", "res dim", "mass"]].astype(float)
+    return boxes, trajectory.reset_index(drop=True)

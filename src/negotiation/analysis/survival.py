@@ -11,10 +11,17 @@ import numpy as np
 import pandas as pd
 
 
+def event_column(frame: pd.DataFrame) -> str:
+    """The turn a truce ends: ``collapse_turn`` where the engine reports collapses (a breach can
+    heal), else ``break_turn`` (the first breach)."""
+    return "collapse_turn" if "collapse_turn" in frame.columns else "break_turn"
+
+
 def kaplan_meier(break_turn: pd.Series, turns: pd.Series) -> pd.Series:
-    """S(t) for t = 0 .. max turns - 1: P(the truce has not broken by the end of turn t)."""
+    """S(t) for t = 0 .. max turns - 1: P(the truce has not ended by the end of turn t)."""
     broke = break_turn.notna().to_numpy()
-    last = np.where(broke, break_turn.fillna(-1).to_numpy(dtype=float), turns.to_numpy(dtype=float) - 1)
+    last = np.where(broke, break_turn.astype("Float64").fillna(-1).to_numpy(dtype=float),
+                    turns.to_numpy(dtype=float) - 1)
     horizon = int(turns.max())
     alive, out = 1.0, []
     for t in range(horizon):
@@ -26,8 +33,10 @@ def kaplan_meier(break_turn: pd.Series, turns: pd.Series) -> pd.Series:
     return pd.Series(out, index=pd.RangeIndex(horizon, name="turn"), name="surviving")
 
 
-def by_level(frame: pd.DataFrame, level: pd.Series) -> pd.DataFrame:
-    """One survival curve per level of a parameter (columns), turns as rows."""
-    curves = {value: kaplan_meier(group["break_turn"], group["turns"])
-              for value, group in frame.groupby(level, observed=True, sort=True)}
+def by_level(frame: pd.DataFrame, level: pd.Series, only: list | None = None) -> pd.DataFrame:
+    """One survival curve per level of a parameter (columns; ``only`` those levels), turns as rows."""
+    column = event_column(frame)
+    curves = {value: kaplan_meier(group[column], group["turns"])
+              for value, group in frame.groupby(level, observed=True, sort=True)
+              if only is None or value in only}
     return pd.DataFrame(curves)

@@ -317,6 +317,11 @@ class Scenario(Strict):
     scoring: Scoring = Field(default_factory=Scoring)
     sources: dict[str, str] = Field(default_factory=dict)
 
+    def __iter__(self):  # type: ignore[override]
+        # a scenario is one value, not a collection of (field, value) pairs: mesa.batch_run
+        # then takes parameters={"scenario": scenario} without a list around it
+        raise TypeError("a Scenario is not iterable; use scenario.model_dump() for its fields")
+
     @field_validator("start")
     @classmethod
     def _year_month(cls, value: str) -> str:

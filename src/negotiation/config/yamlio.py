@@ -162,6 +162,17 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Origins]:
     return data, origins
 
 
+def read_bounded(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """A file's bytes, refused (ConfigError) beyond ``limit``: a huge file, or a device such as
+    /dev/zero that never ends, is answered at once instead of filling the memory."""
+    with path.open("rb") as stream:
+        raw = stream.read(limit + 1)
+    if len(raw) > limit:
+        raise ConfigError([Problem(str(path), None, "", f"is larger than {limit // 1_000_000} MB; no scenario, "
+                                                        "profile, sweep or moves file comes near that")])
+    return raw
+
+
 def read_yaml(path: Path) -> tuple[Any, Origins]:
     """Read a YAML file; a missing, unreadable or non-text file is a ConfigError."""
     file = str(path)
@@ -170,10 +181,7 @@ def read_yaml(path: Path) -> tuple[Any, Origins]:
     if path.is_dir():
         raise ConfigError([Problem(file, None, "", "is a directory, expected a YAML file")])
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise ConfigError([Problem(file, None, "", f"is larger than {MAX_BYTES // 1_000_000} MB; no scenario, "
-                                                       "profile, sweep or moves file comes near that")])
-        raw = path.read_bytes()
+        raw = read_bounded(path)
     except OSError as exc:
         raise ConfigError([Problem(file, None, "", f"cannot be read ({exc.strerror or exc})")]) from None
     try:

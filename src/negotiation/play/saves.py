@@ -25,6 +25,7 @@ from negotiation.play.moves import MoveError
 from negotiation.play.session import Session
 
 FORMAT = "negotiation-save"
+MAX_SAVE = 64_000_000  # bytes; a 1000-turn game of five countries is a few MB
 VERSION = 1
 FIELDS = ("format", "version", "game_version", "saved_at", "name", "scenario", "seed", "seats", "inputs",
           "turn", "finished", "digest")
@@ -61,7 +62,10 @@ def read(path: Path) -> dict[str, Any]:
     """The save's data, checked for format, version and checksum (not yet replayed)."""
     name = str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:  # bounded: /dev/zero or a huge file is refused, not read forever
+            raw = stream.read(MAX_SAVE + 1)
+        if len(raw) > MAX_SAVE:
+            raise SaveError(name, f"is larger than {MAX_SAVE // 1_000_000} MB, more than any save")
     except FileNotFoundError:
         raise SaveError(name, "no such save file") from None
     except OSError as exc:
@@ -70,6 +74,8 @@ def read(path: Path) -> dict[str, Any]:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise SaveError(name, "is not a save (binary data, not JSON text)") from None
+    except RecursionError:
+        raise SaveError(name, "is not a save (JSON nested too deeply)") from None
     except json.JSONDecodeError as exc:
         text = raw.strip()
         if not text.startswith(b"{"):

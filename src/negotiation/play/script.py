@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from negotiation.config.errors import ConfigError, Problem
-from negotiation.config.yamlio import Origins, parse_yaml, read_yaml
+from negotiation.config.yamlio import Origins, parse_yaml, read_bounded, read_yaml
 from negotiation.observation import Decision, Offer, Response
 from negotiation.play.moves import MoveError, parse_amount, parse_concession, parse_level
 from negotiation.play.session import Prompt, Session
@@ -44,7 +44,7 @@ class Script:
         """Read a moves file, or standard input's text when ``source`` is '-'."""
         file, path = ("<stdin>", None) if source == "-" else (source, Path(source))
         raw = (stdin_text or "").encode() if path is None else (
-            path.read_bytes() if path.exists() and not path.is_dir() else None)
+            read_bounded(path) if path.exists() and not path.is_dir() else None)
         data: Any
         origins: Origins
         if raw is not None and not raw.strip():

@@ -8,9 +8,11 @@ function of its scenario, parameters and seed only.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Protocol
@@ -19,10 +21,14 @@ from negotiation.config.errors import ConfigError, Problem
 
 # chunks queued per worker: enough to keep every worker busy while the parent writes files
 IN_FLIGHT_PER_WORKER = 2
+# seconds between looks at Ctrl-C while chunks run
+POLL = 0.2
+_END = object()
 
 
 class Executor(Protocol):
     workers: int
+    scheduler: str | None  # where the work goes: a Dask scheduler's address, None for this machine
 
     def imap(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]: ...
 
@@ -33,10 +39,38 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+class Interrupt:
+    """Ctrl-C as a flag while an executor waits for chunks, acted on between waits.
+
+    A KeyboardInterrupt raised inside ``concurrent.futures.wait`` can leave a future's lock
+    held, and the pool's shutdown then deadlocks; so the handler only sets a flag, and the
+    executor stops its workers and raises KeyboardInterrupt itself, within ``POLL`` seconds.
+    """
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._previous: Any = None
+
+    def __enter__(self) -> Interrupt:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, lambda signum, frame: self._event.set())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+    @property
+    def requested(self) -> bool:
+        return self._event.is_set()
+
+
 class SerialExecutor:
     """Runs chunks one after another in this process (``--workers 1``): no start-up, easy to debug."""
 
     workers = 1
+    scheduler = None
 
     def imap(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         for item in items:
@@ -55,8 +89,11 @@ class PoolExecutor:
     """A local process pool. 'forkserver' children start clean even though the parent runs
     a progress thread (forking a threaded process can deadlock)."""
 
+    scheduler = None
+
     def __init__(self, workers: int):
         self.workers = workers
+        self._aborted = False
         context = multiprocessing.get_context("forkserver")
         # the server imports the engine once; every worker forked from it starts warm
         context.set_forkserver_preload(["negotiation.sweep.worker"])
@@ -66,17 +103,38 @@ class PoolExecutor:
         pending: set[Future] = set()
         source = iter(items)
         window = self.workers * IN_FLIGHT_PER_WORKER
-        for item in source:
-            pending.add(self._pool.submit(fn, item))
-            if len(pending) >= window:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                yield from (f.result() for f in done)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            yield from (f.result() for f in done)
+        with Interrupt() as interrupt:
+            while True:
+                try:
+                    while len(pending) < window and (item := next(source, _END)) is not _END:
+                        pending.add(self._pool.submit(fn, item))
+                except Exception:
+                    if not interrupt.requested:
+                        raise
+                    # Ctrl-C reached the process group while workers were starting: stop as asked
+                    self.abort()
+                    raise KeyboardInterrupt from None
+                if not pending:
+                    return
+                done, pending = wait(pending, timeout=POLL, return_when=FIRST_COMPLETED)
+                yield from (f.result() for f in done)  # a Ctrl-C while the caller writes only sets the flag
+                if interrupt.requested:
+                    # stop the workers now, but hand over the chunks that had already finished
+                    finished = [f for f in pending if f.done() and not f.cancelled() and f.exception() is None]
+                    self.abort()
+                    yield from (f.result() for f in finished)
+                    raise KeyboardInterrupt
+
+    def abort(self) -> None:
+        """Stop at once: cancel queued chunks and end the worker processes (their chunks are lost)."""
+        self._aborted = True
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.shutdown(wait=not self._aborted, cancel_futures=True)
 
 
 class DaskExecutor:
@@ -101,22 +159,36 @@ class DaskExecutor:
                 raise ConfigError([Problem("--scheduler", None, scheduler,
                                            f"cannot reach the Dask scheduler: {exc}")]) from None
         self.workers = max(1, sum(self._client.nthreads().values()))
+        self.scheduler = self._client.scheduler.address if self._client.scheduler else scheduler
 
     def imap(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-        from distributed import as_completed
+        from distributed import TimeoutError as DaskTimeout
+        from distributed import wait as dask_wait
 
         source = iter(items)
         window = self.workers * IN_FLIGHT_PER_WORKER
-        # pure=False: two chunks with equal inputs are still two tasks
-        first = [self._client.submit(fn, item, pure=False) for _, item in zip(range(window), source, strict=False)]
-        running = as_completed(first)
-        for future in running:
-            result = future.result()
-            future.release()
-            nxt = next(source, None)
-            if nxt is not None:
-                running.add(self._client.submit(fn, nxt, pure=False))
-            yield result
+        pending: list = []
+        with Interrupt() as interrupt:
+            while True:
+                while len(pending) < window and (item := next(source, _END)) is not _END:
+                    # pure=False: two chunks with equal inputs are still two tasks
+                    pending.append(self._client.submit(fn, item, pure=False))
+                if not pending:
+                    return
+                with contextlib.suppress(DaskTimeout):  # nothing finished yet: look at Ctrl-C, then wait on
+                    dask_wait(pending, timeout=POLL, return_when="FIRST_COMPLETED")
+                done = [f for f in pending if f.done()]
+                pending = [f for f in pending if not f.done()]
+                for future in done:
+                    result = future.result()
+                    future.release()
+                    yield result
+                if interrupt.requested:
+                    # keep chunks already finished, cancel the rest on the cluster
+                    finished = [f for f in pending if f.status == "finished"]
+                    self._client.cancel([f for f in pending if f.status != "finished"])
+                    yield from (f.result() for f in finished)
+                    raise KeyboardInterrupt
 
     def close(self) -> None:
         self._client.close()

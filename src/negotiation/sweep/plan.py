@@ -1,7 +1,8 @@
 """The runs of a sweep, in a fixed order, grouped into chunks for the executors.
 
-The order (design point, then replication) and every run's seed and id depend on the
-sweep alone, so a resumed sweep skips exactly the runs already on disk.
+Design points run in a seeded shuffled order (replications of a point together), so an
+interrupted sweep holds a random subsample of the design. The order and every run's seed
+and id depend on the sweep alone, so a resumed sweep skips exactly the runs already on disk.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from negotiation.config.models import Scenario
-from negotiation.sweep.seeds import run_id, run_seed
+from negotiation.sweep.seeds import point_order, run_id, run_seed
 from negotiation.sweep.sweepfile import Sweep
 
 
@@ -47,11 +48,12 @@ def _plain(value: Any) -> Any:
 
 
 def tasks(sweep: Sweep, design: pd.DataFrame) -> Iterator[Task]:
-    """Every run of the sweep, point by point, replication by replication."""
+    """Every run of the sweep: points in the sweep's shuffled order, each point's replications in turn."""
     keys = [axis.key for axis in sweep.axes]
     reps, root = sweep.spec.replications, sweep.spec.seed
-    for point, values in enumerate(design[keys].itertuples(index=False, name=None)):
-        params = {k: _plain(v) for k, v in zip(keys, values, strict=True)}
+    rows = list(design[keys].itertuples(index=False, name=None))
+    for point in point_order(root, len(rows)):
+        params = {k: _plain(v) for k, v in zip(keys, rows[point], strict=True)}
         for rep in range(reps):
             seed = run_seed(root, point, rep)
             yield Task(point * reps + rep, point, rep, seed, run_id(params, seed), params)

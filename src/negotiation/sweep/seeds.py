@@ -13,12 +13,19 @@ from typing import Any
 
 import numpy as np
 
-_DESIGN_STREAM, _RUN_STREAM = 0, 1
+_DESIGN_STREAM, _RUN_STREAM, _ORDER_STREAM = 0, 1, 2
 
 
 def design_rng(root: int) -> np.random.Generator:
     """The generator that draws sampled design points."""
     return np.random.default_rng(np.random.SeedSequence(root, spawn_key=(_DESIGN_STREAM,)))
+
+
+def point_order(root: int, points: int) -> list[int]:
+    """The order design points are run in: a seeded shuffle, so a sweep stopped part-way
+    holds a random subsample of the design rather than its first corner."""
+    rng = np.random.default_rng(np.random.SeedSequence(root, spawn_key=(_ORDER_STREAM,)))
+    return rng.permutation(points).tolist()
 
 
 def run_seed(root: int, point: int, replication: int) -> int:

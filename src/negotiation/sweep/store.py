@@ -30,6 +30,8 @@ import yaml
 from negotiation.config.errors import ConfigError, Problem
 from negotiation.config.resolve import data_root
 from negotiation.files import atomic_write
+from negotiation.sweep.codebook import CODEBOOK_MD
+from negotiation.sweep.codebook import write as write_codebook
 from negotiation.sweep.columns import cell, design_schema, param_types
 from negotiation.sweep.sweepfile import Sweep
 from negotiation.sweep.worker import ChunkResult
@@ -65,6 +67,7 @@ class Store:
         (folder / "scenario.yaml").write_text(yaml.safe_dump(sweep.base.model_dump(mode="json"), sort_keys=False,
                                                              allow_unicode=True), encoding="utf-8")
         pq.write_table(_design_table(sweep, design), folder / "design.parquet")
+        write_codebook(folder, sweep)
         store.write_manifest(_manifest(sweep, design))
         return store
 
@@ -87,6 +90,8 @@ class Store:
                                        f"--replications/--samples changed (now {sweep.fingerprint})")])
         store = cls(folder)
         store._clean()
+        if not (folder / CODEBOOK_MD).exists():  # a folder written before codebooks existed
+            write_codebook(folder, sweep)
         return store
 
     def _clean(self) -> None:
@@ -164,6 +169,7 @@ def _manifest(sweep: Sweep, design: pd.DataFrame) -> dict[str, Any]:
         "series": list(sweep.series),
         "versions": _versions(),
         "git": _git_commit(),
+        "git_dirty": git_dirty(),
         "host": platform.node(),
         "created": now(),
         "sessions": [],
@@ -182,15 +188,25 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def _git_commit() -> str | None:
+def _git(*args: str) -> str | None:
     try:
-        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=data_root(), capture_output=True, text=True,
-                              timeout=5, check=False)
+        done = subprocess.run(["git", *args], cwd=data_root(), capture_output=True, text=True, timeout=5,
+                              check=False)
     except (OSError, subprocess.SubprocessError):
         return None
-    if done.returncode != 0:
+    return done.stdout if done.returncode == 0 else None
+
+
+def _git_commit() -> str | None:
+    return (_git("rev-parse", "HEAD") or "").strip() or None
+
+
+def git_dirty() -> bool | None:
+    """Whether the checkout the code runs from has uncommitted changes (None outside a git checkout)."""
+    if _git_commit() is None:
         return None
-    return done.stdout.strip() or None
+    status = _git("status", "--porcelain", "--untracked-files=no")
+    return None if status is None else bool(status.strip())
 
 
 # integers and flags with gaps (break_turn of a truce that held) stay integers and flags

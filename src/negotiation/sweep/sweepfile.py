@@ -18,13 +18,15 @@ from pydantic import ValidationError
 
 from negotiation.config.errors import ConfigError, Problem, suggest
 from negotiation.config.models import Scenario
-from negotiation.config.resolve import find_scenario, problems_from_validation, resolve, with_overrides
+from negotiation.config.resolve import data_root, find_scenario, problems_from_validation, resolve, with_overrides
 from negotiation.config.yamlio import Origins, read_yaml
 from negotiation.sweep.design import Axis, point_count
 from negotiation.sweep.outcomes import outcome_columns, series_columns
 from negotiation.sweep.spec import SweepSpec
 
 ALWAYS_KEPT = ("held", "break_turn", "turns")
+# outcome columns the run reports but sweeps do not keep, with what to use instead
+DROPPED = {"misread": "use break_cause == 'misread'"}
 MAX_RUNS = 10_000_000  # runs in one sweep folder
 
 
@@ -56,8 +58,28 @@ class Sweep:
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
-def read_sweep(path: Path, replications: int | None = None, samples: int | None = None) -> Sweep:
-    """Read and check a sweep file; ``replications`` and ``samples`` override the file's."""
+def shipped_sweeps() -> dict[str, Path]:
+    """The sweeps that ship with the package, by name (from the checkout or the installed wheel)."""
+    return {p.stem: p for p in sorted((data_root() / "configs" / "sweeps").glob("*.yaml"))}
+
+
+def find_sweep(name_or_path: str | Path) -> Path:
+    """A sweep file: a path if it exists, else a shipped sweep by name (``patience_vs_capacity``)."""
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    shipped = shipped_sweeps()
+    if len(path.parts) == 1 and path.stem in shipped and path.suffix in ("", ".yaml", ".yml"):
+        return shipped[path.stem]
+    raise ConfigError([Problem(str(name_or_path), None, "", f"no such sweep file or shipped sweep"
+                               f"{suggest(path.stem, list(shipped))}; shipped: {', '.join(shipped)} "
+                               "(negotiation sweeps lists them)")])
+
+
+def read_sweep(path: str | Path, replications: int | None = None, samples: int | None = None) -> Sweep:
+    """Read and check a sweep file (a path, or the name of a shipped sweep); ``replications`` and
+    ``samples`` override the file's."""
+    path = find_sweep(path)
     data, origins = read_yaml(path)
     file = str(path)
     if not isinstance(data, dict):
@@ -184,14 +206,17 @@ def _check_columns(spec: SweepSpec, base: Scenario, origins: Origins,
                    file: str) -> tuple[list[str], dict[str, str]]:
     """The outcome and series columns to keep, checked against those a run of the base scenario has
     (declared in :mod:`negotiation.sweep.outcomes`: checking a file runs no game)."""
-    known_outcomes = outcome_columns(base)
+    known_outcomes = [name for name in outcome_columns(base) if name not in DROPPED]
     known_types = series_columns(base)
     known_series = list(known_types)
     problems = []
     for field, wanted, known in (("outcomes", spec.outcomes or [], known_outcomes),
                                  ("series", spec.series, known_series)):
         for i, name in enumerate(wanted):
-            if name not in known:
+            if field == "outcomes" and name in DROPPED:
+                problems.append(Problem(*_line(origins, (field, i), file), f"{field}.{i}",
+                                        f"'{name}' is no longer kept: {DROPPED[name]}"))
+            elif name not in known:
                 problems.append(Problem(*_line(origins, (field, i), file), f"{field}.{i}",
                                         f"unknown {field[:-1] if field == 'outcomes' else 'series'} '{name}'"
                                         f"{suggest(name, known)}; allowed: {', '.join(known)}"))

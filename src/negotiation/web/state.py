@@ -54,7 +54,7 @@ class Store:
             data = json.loads(self.room_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise StateError(f"{self.folder}: no classroom game here (room.json is missing)") from None
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:
             raise StateError(f"{self.room_path}: cannot be read ({exc})") from None
         if not isinstance(data, dict) or data.get("format") != ROOM_FORMAT or data.get("version") != ROOM_VERSION:
             raise StateError(f"{self.room_path}: is not a version {ROOM_VERSION} classroom room file")

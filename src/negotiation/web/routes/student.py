@@ -3,6 +3,8 @@ debrief's plots."""
 
 from __future__ import annotations
 
+import asyncio
+
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -37,6 +39,9 @@ def routes(served: Served) -> list[BaseRoute]:
             return page("message.html", 400, title="Choose a country",
                         text="Pick one of the scenario's countries.", link="/", link_text="Back")
         room = host.new_solo_room([seat], form.get("name", ""))
+        for stale in list(served.hub.connections):  # tabs of the game just replaced go back to the start page
+            stale.error("a new game was started in another tab")
+            asyncio.get_running_loop().create_task(stale.close(4401))
         return seated(host, room, host.solo_player())
 
     async def resume_solo(request: Request) -> Response:
@@ -52,7 +57,7 @@ def routes(served: Served) -> list[BaseRoute]:
         room = host.room
         client = request.client.host if request.client else "?"
         if player_of(host, request) is None and not served.joins.bucket(client).ready():
-            return page("message.html", 429, title="Too many tries", text="Wait a minute and try again.")
+            return page("message.html", 429, title="Too many tries", text="Wait a few seconds and try again.")
         if room is None or not host.classroom or not tokens.same(code.upper(), room.join_code):
             served.joins.allow(client)
             return page("message.html", 404, title="No game with this code",
