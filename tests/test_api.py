@@ -54,7 +54,8 @@ def test_batch_run_takes_a_resolved_scenario_without_a_list_and_collects_the_out
     assert "misread" not in frame.columns
     for _, r in frame.iterrows():
         expected = run(base, seed=r["rng"], overrides={"world.allied_growth": r["world.allied_growth"]}).outcome()
-        assert r["held"] == expected["held"] and r["breaker"] == expected["breaker"] and r["turns"] == 12
+        assert r["held"] == expected["held"] and r["turns"] == 12
+        assert r["breaker"] == expected["breaker"] or (pd.isna(r["breaker"]) and expected["breaker"] is None)
 
 
 def test_read_sweep_takes_a_str_path_or_a_shipped_name(sweep_file):
@@ -68,10 +69,10 @@ def test_axes_and_the_salib_problem_of_a_sweep():
     assert (lead.kind, lead.low, lead.high, lead.integer, lead.label) == ("range", 6.0, 48.0, True, "lead time")
     assert info["world.noise_scale"].integer is False
     grid = {a.key: a for a in axes("patience_vs_capacity")}
-    assert grid["countries.CN.preferences.patience"].values == (0.2, 0.3, 0.4, 0.5, 0.7, 0.9)
+    assert grid["countries.CN.preferences.patience"].values == (0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99)
     problem = salib_problem("sobol_screen")
     assert problem["num_vars"] == 9 and problem["names"][0] == "countries.CN.preferences.patience"
-    assert problem["bounds"][0] == [0.2, 0.95] and "dists" not in problem
+    assert problem["bounds"][0] == [0.8, 0.99] and "dists" not in problem
     from SALib.sample import sobol
 
     sample = sobol.sample(problem, 8, calc_second_order=False, seed=1)

@@ -12,8 +12,8 @@ from negotiation.sweep.codebook import ENTRIES, entry
 from negotiation.sweep.columns import results_schema, series_schema
 from negotiation.sweep.sweepfile import read_sweep
 
-PLANNED = {"collapsed", "collapse_turn", "collapse_cause", "collapse_country", "breaches", "recoveries",
-           "cooperation_rate", "mutual_defection_turns"}
+COLLAPSE = {"collapsed", "collapse_turn", "collapse_cause", "collapse_country", "breaches", "recoveries",
+            "cooperation_rate", "mutual_defection_turns"}
 
 
 def test_every_outcome_and_series_column_a_run_produces_has_an_entry():
@@ -24,11 +24,12 @@ def test_every_outcome_and_series_column_a_run_produces_has_an_entry():
         assert undocumented == [], f"{name}: add codebook entries for {undocumented}"
 
 
-def test_the_collapse_and_cooperation_columns_of_the_engine_rewrite_are_already_described():
-    planned = {e.name: e for e in ENTRIES if e.status == "planned"}
-    assert set(planned) == PLANNED
-    assert planned["collapse_turn"].unit == "turn" and "from 0" in planned["collapse_turn"].convention
-    assert planned["cooperation_rate"].unit == "share 0-1"
+def test_the_collapse_and_cooperation_columns_are_described_and_current():
+    described = {e.name: e for e in ENTRIES if e.name in COLLAPSE}
+    assert set(described) == COLLAPSE and all(e.status == "current" for e in described.values())
+    assert described["collapse_turn"].unit == "turn" and "from 0" in described["collapse_turn"].convention
+    assert described["cooperation_rate"].unit == "share 0-1"
+    assert set(run("busan_truce_2025", overrides={"turns": 2}).outcome()) >= COLLAPSE
     assert "break_cause == 'misread'" in entry("break_cause").convention  # the dropped misread column
 
 
