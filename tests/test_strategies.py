@@ -99,8 +99,9 @@ def test_human_seat_without_a_person_plays_its_default_strategy(pd_file):
 def _opportunist_game(capture: float):
     from negotiation.model import TruceModel
 
-    model = TruceModel("busan_truce_2025", **{"countries.CN.strategy": {"name": "opportunist", "params": {"horizon": 12}},
-                                             "events": [], "world.leverage_capture": capture})
+    strategy = {"name": "opportunist", "params": {"horizon": 12}}
+    model = TruceModel("busan_truce_2025", **{"countries.CN.strategy": strategy, "events": [],
+                                             "world.leverage_capture": capture})
     cn, us = model.index["CN"], model.index["US"]
     timeline = []
     while model.running:

@@ -33,7 +33,8 @@ def test_a_sweep_writes_manifest_design_and_one_row_per_run(sweep_file, tmp_path
     assert len(frame) == 24 and frame["run_id"].is_unique and (frame["status"] == "ok").all()
     assert frame[["point", "replication"]].values.tolist() == [[p, r] for p in range(8) for r in range(3)]
     assert {"countries.A.preferences.patience", "countries.B.strategy.name", "held", "break_turn", "breaker",
-            "break_cause", "collapsed", "collapse_turn", "payoff.A", "payoff.B", "allied_share", "china_share"} <= set(frame.columns)
+            "break_cause", "collapsed", "collapse_turn", "payoff.A", "payoff.B", "allied_share",
+            "china_share"} <= set(frame.columns)
     assert "misread" not in frame.columns  # the same as break_cause == 'misread'
     session = json.loads((out / "manifest.json").read_text())["sessions"][0]
     assert session["command"] == ["negotiation", "sweep", str(sweep_file(replications=3)), "--out", str(out),

@@ -466,7 +466,7 @@ class TruceModel(mesa.Model):
 
     def _observation(self, i: int) -> Observation:
         w, sc, t = self.world, self.config, self.turn
-        me, ids, index = self.ids[i], self.ids, self.index
+        me, ids = self.ids[i], self.ids
         shown = [p for p in w.pledges if (p.giver == i or p.receiver == i) and p.start <= t <= p.end]
         views = tuple(p.view(ids, *self._pledge_worth(p)) for p in shown)
         others = {p.receiver if p.giver == i else p.giver for p in shown} | self._game_partners[i]
@@ -511,7 +511,8 @@ class TruceModel(mesa.Model):
                 value_in += value if kind != "export_control" else 0.0
                 cut_theirs += level if kind == "tariff" else 0.0
                 lifted_for_me += level if kind == "export_control" else 0.0
-        prefs_i, prefs_j = self.config.countries[self.ids[i]].preferences, self.config.countries[self.ids[j]].preferences
+        countries = self.config.countries
+        prefs_i, prefs_j = countries[self.ids[i]].preferences, countries[self.ids[j]].preferences
         wt = w.weights[i]
         trade_scale = 0.0
         if sc.channels.trade:

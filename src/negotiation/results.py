@@ -111,7 +111,10 @@ class RunResult:
         """One or two sentences: whether the truce collapsed, and its breaches."""
         n = len(self.breaches)
         healed = f"; {self.recoveries} healed" if n else ""
-        incidents = f" ({n} breach{'es' if n != 1 else ''}{healed}; first {self.broken.describe(self._label(self.broken.turn))})" if self.broken else ""
+        incidents = ""
+        if self.broken:
+            first = self.broken.describe(self._label(self.broken.turn))
+            incidents = f" ({n} breach{'es' if n != 1 else ''}{healed}; first {first})"
         if self.collapse is None:
             return f"The truce held for all {len(self.records)} turns{incidents}."
         return "The truce " + self.collapse.describe(self._label(self.collapse.turn)) + f"{incidents}."

@@ -34,11 +34,11 @@ class SelfEnforcing(Strategy):
 
     def level(self, partner: str, obs: Observation, rng: np.random.Generator) -> float:
         seen = obs.last_seen(partner)
-        if seen is not None and seen < obs.threshold:
-            # the draw is made only when forgiving is possible, so a zero forgiveness consumes
-            # no random numbers and stays deterministic
-            if not (self.params["forgiveness"] > 0 and rng.random() < self.params["forgiveness"]):
-                return 0.0
+        # the draw is made only when forgiving is possible, so a zero forgiveness consumes no
+        # random numbers and stays deterministic
+        forgiven = self.params["forgiveness"] > 0 and rng.random() < self.params["forgiveness"]
+        if seen is not None and seen < obs.threshold and not forgiven:
+            return 0.0
         stakes = obs.stakes.get(partner)
         if stakes is None:
             return 1.0
