@@ -1,5 +1,6 @@
 """The debrief of one game and the class report over many saves."""
 
+import csv
 import json
 
 import pandas as pd
@@ -8,17 +9,21 @@ import pytest
 from negotiation import load_scenario, run
 from negotiation.cli import main
 from negotiation.observation import Decision
-from negotiation.play import debrief, saves
+from negotiation.play import debrief, report, saves
 from negotiation.play.session import Session
 from negotiation.scoring import score
 
 
 def game(defect_at: int | None = None, turns: int | None = None, name: str = "", scenario: str = "classroom_intro",
-         seat: str = "CN", pledge: str = "C5") -> Session:
+         seat: str = "CN", pledge: str = "C5", defect_all_from: int | None = None) -> Session:
+    """A game of the seat playing every default, but defecting on ``pledge`` at ``defect_at``
+    and on every pledge from ``defect_all_from`` on."""
     session = Session(load_scenario(scenario, {"turns": turns} if turns else None), [seat], name=name)
     while not session.finished:
         p = session.prompt
-        if p.kind == "actions" and p.turn == defect_at:
+        if p.kind == "actions" and defect_all_from is not None and p.turn >= defect_all_from:
+            session.submit(Decision(dict.fromkeys(p.default.levels, 0.0), p.default.retaliation, p.default.invest))
+        elif p.kind == "actions" and p.turn == defect_at:
             session.submit(Decision({**p.default.levels, pledge: 0.0}, p.default.retaliation, p.default.invest))
         else:
             session.submit_default()
@@ -27,7 +32,14 @@ def game(defect_at: int | None = None, turns: int | None = None, name: str = "",
 
 @pytest.fixture(scope="module")
 def defected():
+    """CN defects on C5 once, at turn 2: a breach that heals at turn 3; the truce never collapses."""
     return game(defect_at=2)
+
+
+@pytest.fixture(scope="module")
+def collapsed():
+    """CN defects on everything from turn 2; the US answers and the truce collapses."""
+    return game(defect_all_from=2, name="Team Fay")
 
 
 def test_the_counterfactual_is_the_same_game_with_the_seat_played_by_the_strategy(defected):
@@ -41,17 +53,39 @@ def test_the_counterfactual_is_the_same_game_with_the_seat_played_by_the_strateg
     pct = round(abs(tft.score.total - mine) / abs(mine) * 100)
     assert tft.sentence(brief.score, defected.result()) == (
         f"tit_for_tat would have scored {pct} % {'more' if tft.score.total > mine else 'less'} "
-        f"({tft.score.total:,.1f} against your {mine:,.1f}) and kept the truce to the end (8 turns).")
+        f"({tft.score.total:,.1f} against your {mine:,.1f}) and the truce would also have held, "
+        "with 0 breaches against your 1.")
 
 
-def test_the_debrief_explains_the_break_scores_each_objective_and_lists_turning_points(defected):
+def test_the_debrief_of_a_healed_breach_says_the_truce_held_and_lists_the_breach_and_its_recovery(defected):
     brief = debrief.make(defected.result(), "CN")
     text = "\n".join(brief.lines())
-    assert "Truce: broken at turn 2 (Jan 2026) by you over C5" in text and "a deliberate defection" in text
-    assert "missed: Keep the truce to the end of the game (8 turns) (reached 2 turns)" in text
+    assert ("Truce: it held for all 8 turns (it never collapsed), though it was breached once and healed; "
+            "the breach, at turn 2 (Jan 2026) by you over C5 (") in text
+    assert "a deliberate defection, not a misreading." in text
+    assert "met: Keep the truce to the end of the game (8 turns) (reached 8 turns)" in text  # a breach is no end
     assert "turn 2 (Jan 2026): you defected on C5" in text
+    assert "turn 2 (Jan 2026): the truce was breached by you over C5 (real)" in text
+    assert "turn 3 (Feb 2026): the breach healed: every major pledge honoured again (breached at turn 2)" in text
+    assert "collapsed" not in text.replace("never collapsed", "")
     assert "turn 2 (Jan 2026): event: MOFCOM announces new licence rules" in text
     assert [c.strategy for c in brief.comparisons] == ["self_enforcing", "tit_for_tat"]  # the instructor's list
+
+
+def test_the_debrief_of_a_collapse_says_when_why_and_who_and_compares_the_collapse(collapsed):
+    result = collapsed.result()
+    assert result.collapse is not None and result.collapse.cause == "mutual_defection"
+    turn = result.collapse.turn
+    brief = debrief.make(result, "CN", ["tit_for_tat"])
+    text = "\n".join(brief.lines())
+    k = result.scenario.world.collapse_after
+    assert (f"Truce: it collapsed at turn {turn} (Apr 2026): both sides defected on their major pledges for {k} "
+            "turns in a row, started by you. It was breached once and never healed; the breach, at turn 2 "
+            "(Jan 2026) by you over C1 (") in text
+    assert f"missed: Keep the truce to the end of the game (8 turns) (reached {turn} turns)" in text
+    assert f"turn {turn} (Apr 2026): the truce collapsed (mutual defection, started by you)" in text
+    assert brief.comparisons[0].sentence(brief.score, result).endswith(
+        "and kept the truce to the end (8 turns), with 0 breaches against your 1.")
 
 
 def test_playing_every_default_compares_as_the_same_score():
@@ -67,9 +101,10 @@ def test_the_debrief_plots_are_written(tmp_path, defected):
     assert all(p.stat().st_size > 1000 for p in paths)
 
 
-def test_the_class_report_compares_finished_games_and_names_the_bad_saves(tmp_path, capsys, defected):
+def test_the_class_report_compares_finished_games_and_names_the_bad_saves(tmp_path, capsys, defected, collapsed):
     folder = tmp_path / "saves"
     saves.save(defected, folder / "ana.json")
+    saves.save(collapsed, folder / "fay.json")
     saves.save(game(name="Team Bo"), folder / "bo.json")
     half = Session(load_scenario("classroom_intro"), ["CN"])
     for _ in range(3):
@@ -85,11 +120,12 @@ def test_the_class_report_compares_finished_games_and_names_the_bad_saves(tmp_pa
     assert f"left out {folder / 'dee.json'}: is truncated" in printed
     assert f"left out {folder / 'eve.json'}: is a game of scenario 'busan_truce_2025', not 'classroom_intro'" in printed
     table = pd.read_csv(out / "report.csv")
-    assert table["game"].tolist() == ["ana", "Team Bo"]
-    assert table["truce"].tolist() == ["broken", "held"] and table["break_turn"].tolist()[0] == 2
-    assert table["key_decisions"].tolist() == ["t2: C5 defect", "played every suggested move"]
-    assert table["score"].tolist() == [round(score(defected.result(), "CN").total, 2),
-                                       round(score(game().result(), "CN").total, 2)]
+    assert table["game"].tolist() == ["ana", "Team Bo", "Team Fay"]
+    assert table["truce"].tolist() == ["held", "held", "collapsed"]  # ana's breach healed: no collapse
+    assert table["breaches"].tolist() == [1, 0, 1] and table["recoveries"].tolist() == [1, 0, 0]
+    assert table["key_decisions"].tolist()[:2] == ["t2: C5 defect", "played every suggested move"]
+    assert table["score"].tolist()[:2] == [round(score(defected.result(), "CN").total, 2),
+                                           round(score(game().result(), "CN").total, 2)]
     assert sorted(p.name for p in out.iterdir()) == ["payoffs.png", "report.csv", "scores.png", "truce.png"]
 
 
@@ -98,3 +134,21 @@ def test_a_report_with_no_finished_game_says_so(tmp_path, capsys):
     assert main(["report", str(tmp_path / "x.json"), "--out", str(tmp_path / "r")]) == 2
     captured = capsys.readouterr()
     assert "is damaged: missing version" in captured.out and "no finished game to report" in captured.err
+
+
+def test_a_report_row_of_a_collapsed_game_gives_the_collapse_as_whole_numbers(tmp_path, defected, collapsed):
+    saves.save(defected, tmp_path / "ana.json")
+    saves.save(collapsed, tmp_path / "fay.json")
+    games, _ = report.read_games(report.collect([tmp_path]))
+    report.write(report.table(games), games, tmp_path / "out")
+    result = collapsed.result()
+    with open(tmp_path / "out" / "report.csv", newline="") as f:  # the text as written, not as pandas reads it
+        ana, fay = csv.DictReader(f)
+    row = fay
+    assert row["truce"] == "collapsed" and row["collapse_turn"] == str(result.collapse.turn)  # '5', not '5.0'
+    assert row["collapse_date"] == "Apr 2026" and row["collapsed_by"] == "CN"
+    assert row["collapse_cause"] == "mutual_defection" and row["breaches"] == "1" and row["recoveries"] == "0"
+    assert float(row["cooperation_rate"]) == pytest.approx(result.cooperation_rate, abs=1e-3)
+    assert result.cooperation_rate < 1
+    held = ana
+    assert held["truce"] == "held" and held["collapse_turn"] == "" and held["collapse_cause"] == ""

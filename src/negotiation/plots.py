@@ -21,11 +21,16 @@ def subplots(nrows: int = 1, ncols: int = 1, **kwargs: Any) -> tuple[Figure, Any
 
 
 def _mark_break(ax, result: RunResult) -> None:
-    if result.broken is not None:
-        ax.axvline(result.broken.turn, color="crimson", linestyle="--", linewidth=1)
-        ax.annotate(f"truce broken\n{result.broken.country} · {result.broken.pledge} ({result.broken.cause})",
-                    xy=(result.broken.turn, 1), xycoords=("data", "axes fraction"), xytext=(4, -4),
-                    textcoords="offset points", va="top", fontsize=8, color="crimson")
+    """Each breach a light dotted line (an incident that may heal); the collapse a solid line
+    with its cause (the truce's end)."""
+    for b in result.breaches:
+        ax.axvline(b.turn, color="crimson", linestyle=":", linewidth=0.8, alpha=0.4)
+    c = result.collapse
+    if c is not None:
+        ax.axvline(c.turn, color="crimson", linestyle="-", linewidth=1.2)
+        what = f"{c.cause.replace('_', ' ')}" + (f" · {c.pledge}" if c.pledge else "")
+        ax.annotate(f"truce collapsed\n{c.country} · {what}", xy=(c.turn, 1), xycoords=("data", "axes fraction"),
+                    xytext=(4, -4), textcoords="offset points", va="top", fontsize=8, color="crimson")
 
 
 def _turn_axis(ax, result: RunResult) -> None:
@@ -107,13 +112,15 @@ def compare_payoffs(results: dict[str, RunResult], country: str) -> Figure:
         # the player's game drawn thick and the alternatives dashed, so identical runs stay visible
         ax.plot(tl["turn"], tl[f"total.{country}"], label=label, linewidth=4 if n == 0 else 1.5,
                 linestyle="-" if n == 0 else "--", alpha=0.6 if n == 0 else 1.0)
-        if result.broken is not None:
-            ax.plot(result.broken.turn, tl[f"total.{country}"].iloc[result.broken.turn], "x", color="crimson")
+        for b in result.breaches:
+            ax.plot(b.turn, tl[f"total.{country}"].iloc[b.turn], ".", color="crimson", alpha=0.4)
+        if result.collapse is not None:
+            ax.plot(result.collapse.turn, tl[f"total.{country}"].iloc[result.collapse.turn], "x", color="crimson")
     first = next(iter(results.values()))
     ax.axhline(0, color="grey", linewidth=0.5)
     _turn_axis(ax, first)
     ax.set_ylabel(f"{country}: cumulative payoff (USD bn)")
-    ax.set_title(f"{first.scenario.name}: {country}'s payoff, your game against the alternatives (x: truce broken)")
+    ax.set_title(f"{first.scenario.name}: {country}'s payoff, your game against the alternatives (x: truce collapsed, ·: breach)")
     ax.legend(fontsize=8)
     return fig
 

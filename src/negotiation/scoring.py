@@ -51,7 +51,8 @@ def metric(result: RunResult, country: str, objective: Objective) -> float:
     if kind == "pledge":
         return _pledge_delivered(result, objective.pledge or "")
     if kind == "truce_turns":
-        return float(result.broken.turn if result.broken else len(records))
+        # turns before the collapse: a breach that heals does not end the truce
+        return float(result.collapse.turn if result.collapse else len(records))
     if not records:
         return 0.0
     if kind in ("allied_share", "china_share"):

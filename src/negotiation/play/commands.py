@@ -169,11 +169,13 @@ def class_report(args: ReportOptions, console: Console) -> int:
     folder = args.out or Path("reports") / f"{reference}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
     written = report.write(frame, games, folder)
     shown = Table(title=f"class report: {reference} ({len(frame)} player(s))", title_justify="left")
-    for col in ("game", "seat", "score", "payoff", "objectives_met", "truce", "break_date", "cause", "key_decisions"):
+    for col in ("game", "seat", "score", "payoff", "objectives_met", "truce", "collapse_date", "collapse_cause",
+                "breaches", "key_decisions"):
         shown.add_column(col.replace("_", " "), overflow="fold")
     for row in frame.itertuples():
         shown.add_row(row.game, row.seat, f"{row.score:,.1f}", f"{row.payoff:,.1f}", row.objectives_met, row.truce,
-                      row.break_date or "-", row.cause or "-", row.key_decisions)
+                      row.collapse_date or "-", row.collapse_cause or "-",
+                      f"{row.breaches} ({row.recoveries} healed)", row.key_decisions)
     console.print(shown)
     console.print(f"report: [bold]{folder}[/bold] ({', '.join(p.name for p in written)})")
     return 0

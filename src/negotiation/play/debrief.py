@@ -13,6 +13,7 @@ from negotiation.config.models import Scenario
 from negotiation.play.moves import describe_concession
 from negotiation.results import RunResult, turn_label
 from negotiation.scoring import Score, score
+from negotiation.truce import Break
 
 CAUSES = {
     "real": "a deliberate defection, not a misreading",
@@ -111,24 +112,58 @@ def write_plots(debrief: Debrief, folder: Path) -> list[Path]:
 
 # --- the story -----------------------------------------------------------------------
 def explain(result: RunResult, seat: str) -> str:
-    """The truce outcome and its cause, in a sentence."""
-    b = result.broken
-    if b is None:
-        return f"it held for all {len(result.records)} turns."
+    """Whether the truce collapsed (when, why, started by whom), then its breaches and recoveries
+    with the first breach and its cause."""
+    sc, c, n = result.scenario, result.collapse, len(result.breaches)
+    if c is None:
+        text = f"it held for all {len(result.records)} turns"
+        if not n:
+            return text + "."
+        text += f" (it never collapsed), though it was {_tally(result)}"
+    else:
+        who = "you" if c.country == seat else sc.countries[c.country].name
+        text = f"it collapsed at {_when(sc, c.turn)}: {_collapse_cause(result)}, started by {who}"
+        if not n:
+            return text + "."
+        text += f". It was {_tally(result)}"
+    return f"{text}; {'the' if n == 1 else 'the first'} {_breach(result, result.breaches[0], seat)}."
+
+
+def _tally(result: RunResult) -> str:
+    n, healed = len(result.breaches), result.recoveries
+    if n == 1:
+        return "breached once and healed" if healed else "breached once and never healed"
+    return f"breached {n} times and healed {healed} time{'s' if healed != 1 else ''}"
+
+
+def _collapse_cause(result: RunResult) -> str:
+    c = result.collapse
+    assert c is not None
+    if c.cause == "mutual_defection":
+        k = result.scenario.world.collapse_after
+        return f"both sides defected on their major pledges for {k} turn{'s' if k != 1 else ''} in a row"
+    if c.cause == "withdrawal":
+        return "a formal withdrawal"
+    return f"{c.pledge} lapsed unrenewed: no renewal was offered and accepted in time"
+
+
+def _breach(result: RunResult, b: Break, seat: str) -> str:
+    """A breach and its cause: 'breach, at turn 2 (Jan 2026) by you over C5 (...): a deliberate ...'."""
     sc = result.scenario
     who = "you" if b.country == seat else sc.countries[b.country].name
     spec = _pledges(sc).get(b.pledge)
     what = f"{b.pledge} ({_short(spec[1].description.rstrip('.'))})" if spec else b.pledge
-    text = f"broken at {_when(sc, b.turn)} by {who} over {what}: {CAUSES[b.cause]}"
+    text = f"breach, at {_when(sc, b.turn)} by {who} over {what}: {CAUSES[b.cause]}"
     if b.cause == "event":
         fired = [e["text"] for e in result.log if e["kind"] == "event" and e["turn"] <= b.turn and e["text"]]
         if fired:
             text += f' ("{_short(fired[-1], 120)}")'
-    return text + "."
+    return text
 
 
 def turning_points(result: RunResult, seat: str) -> list[str]:
-    """Events, agreements, refusals, tariff moves, first defections and the break, by turn."""
+    """Events, agreements, refusals, tariff moves, first defections, every breach, every recovery
+    and the collapse, by turn."""
     sc = result.scenario
     points: list[tuple[int, str]] = []
     seen: Counter = Counter()
@@ -138,6 +173,7 @@ def turning_points(result: RunResult, seat: str) -> list[str]:
         if seen[key] <= MAX_PER_KIND:
             points.append((turn, text))
 
+    healing: Break | None = None  # the open breach a recovery heals
     for e in result.log:
         t, kind = e["turn"], e["kind"]
         if kind == "event" and e["text"]:
@@ -158,6 +194,17 @@ def turning_points(result: RunResult, seat: str) -> list[str]:
             add(t, ("tariff", *pair), text)
         elif kind == "lapse":
             add(t, ("lapse", e["pledge"]), f"{e['pledge']} lapsed unrenewed")
+        elif kind == "breach":  # every breach, recovery and the collapse: the truce's own story
+            healing = e["breach"]
+            points.append((t, f"the truce was breached by {_who(healing.country, seat)} over {healing.pledge} "
+                              f"({healing.cause})"))
+        elif kind == "recovery":
+            since = f" (breached at turn {healing.turn})" if healing is not None else ""
+            points.append((t, f"the breach healed: every major pledge honoured again{since}"))
+            healing = None
+        elif kind == "collapse":
+            c = e["collapse"]
+            points.append((t, f"the truce collapsed ({c.cause.replace('_', ' ')}, started by {_who(c.country, seat)})"))
     threshold = sc.world.honour_threshold
     for pid, (giver, spec) in _pledges(sc).items():
         if seat not in (giver, spec.to):
@@ -165,25 +212,37 @@ def turning_points(result: RunResult, seat: str) -> list[str]:
         levels = result.pledge_levels.get(pid, [])
         first = next((t for t, v in enumerate(levels) if v is not None and v < threshold), None)
         if first is not None:
-            who = "you" if giver == seat else giver
-            points.append((first, f"{who} defected on {pid} ({_short(spec.description.rstrip('.'))})"))
-    if result.broken is not None:
-        points.append((result.broken.turn, "the truce broke"))
-    points.sort(key=lambda p: p[0])
+            points.append((first, f"{_who(giver, seat)} defected on {pid} ({_short(spec.description.rstrip('.'))})"))
+    points.sort(key=lambda p: p[0])  # stable: within a turn, the log's order
     return [f"{_when(sc, t)}: {text}" for t, text in points]
+
+
+def _who(country: str, seat: str) -> str:
+    return "you" if country == seat else country
 
 
 def _truce_contrast(other: RunResult, played: RunResult) -> str:
     n = len(other.records)
-    if other.broken is None:
-        return "and the truce would also have held" if played.broken is None else \
-            f"and kept the truce to the end ({n} turns)"
-    when = f"turn {other.broken.turn}"
-    if played.broken is None:
-        return f"but the truce would have broken at {when} ({other.broken.country}, {other.broken.cause})"
-    if other.broken.turn == played.broken.turn:
-        return f"and the truce would also have broken at {when}"
-    return f"and the truce would have broken at {when} instead of turn {played.broken.turn}"
+    if other.collapse is None:
+        text = ("and the truce would also have held" if played.collapse is None else
+                f"and kept the truce to the end ({n} turns)")
+    elif played.collapse is None:
+        c = other.collapse
+        text = f"but the truce would have collapsed at turn {c.turn} ({c.country}, {c.cause.replace('_', ' ')})"
+    elif other.collapse.turn == played.collapse.turn:
+        text = f"and the truce would also have collapsed at turn {other.collapse.turn}"
+    else:
+        text = f"and the truce would have collapsed at turn {other.collapse.turn} instead of turn {played.collapse.turn}"
+    return text + _breach_contrast(other, played)
+
+
+def _breach_contrast(other: RunResult, played: RunResult) -> str:
+    """', with 2 breaches against your 1' ('' when neither game had one)."""
+    k, mine = len(other.breaches), len(played.breaches)
+    if not k and not mine:
+        return ""
+    plural = f"breach{'es' if k != 1 else ''}"
+    return f", with {k} {plural} as in your game" if k == mine else f", with {k} {plural} against your {mine}"
 
 
 def _pledges(sc: Scenario) -> dict:

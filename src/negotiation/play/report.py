@@ -3,7 +3,8 @@
 Each save is replayed (so a report shows what really happened, not what a file claims);
 a save that is unfinished, unreadable or of another scenario is listed by name with the
 reason and left out of the comparison. Output: a table (``report.csv``) with one row per
-game and seat (score, payoff, objectives met, truce outcome, break turn and cause, key
+game and seat (score, payoff, objectives met, whether the truce held or collapsed, the
+collapse's turn, cause and instigator, the breaches and recoveries, the cooperation rate, key
 decisions) and plots comparing them.
 """
 
@@ -75,7 +76,7 @@ def table(games: list[Game]) -> pd.DataFrame:
         if g.session is None:
             continue
         result = g.session.result()
-        sc, b = result.scenario, result.broken
+        sc, c = result.scenario, result.collapse
         for seat in g.session.seats:
             s = score(result, seat)
             choices = [f"t{c.turn}: {c.text}" for c in g.session.choices if c.seat == seat]
@@ -83,11 +84,15 @@ def table(games: list[Game]) -> pd.DataFrame:
             rows.append({
                 "game": g.label, "file": str(g.path), "seat": seat, "seed": result.seed, "score": round(s.total, 2),
                 "payoff": round(s.payoff, 2), "objectives_met": f"{s.met}/{len(s.objectives)}",
-                "truce": "held" if b is None else "broken", "break_turn": b.turn if b else None,
-                "break_date": turn_label(sc, b.turn) if b else "", "breaker": b.country if b else "",
-                "cause": b.cause if b else "",
+                "truce": "held" if c is None else "collapsed", "collapse_turn": c.turn if c else None,
+                "collapse_date": turn_label(sc, c.turn) if c else "", "collapsed_by": c.country if c else "",
+                "collapse_cause": c.cause if c else "", "breaches": len(result.breaches),
+                "recoveries": result.recoveries, "cooperation_rate": round(result.cooperation_rate, 3),
                 "key_decisions": "; ".join(choices[:MAX_DECISIONS]) + more or "played every suggested move"})
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    if not frame.empty:  # a turn stays an integer when some games never collapsed (not 2.0)
+        frame["collapse_turn"] = frame["collapse_turn"].astype("Int64")
+    return frame
 
 
 def write(frame: pd.DataFrame, games: list[Game], folder: Path) -> list[Path]:
@@ -113,20 +118,25 @@ def _scores(frame: pd.DataFrame):
     ax.barh(_names(frame), frame["score"], color=colours)
     ax.axvline(0, color="grey", linewidth=0.5)
     ax.invert_yaxis()
-    ax.set_xlabel("score (green: truce held, red: broken)")
+    ax.set_xlabel("score (green: truce held, red: collapsed)")
     ax.set_title("scores of the class")
     return fig
 
 
 def _truce(frame: pd.DataFrame, games: list[Game]):
     turns = next(g.session.scenario.turns for g in games if g.session is not None)
-    held = frame["break_turn"].fillna(turns).astype(float)
+    held = frame["collapse_turn"].astype("Float64").fillna(turns).astype(float)
+    names = _names(frame)
     fig, ax = subplots(figsize=(8, 0.4 * len(frame) + 1.5), layout="constrained")
-    ax.barh(_names(frame), held, color=["#27ae60" if t == "held" else "#c0392b" for t in frame["truce"]])
+    ax.barh(names, held, color=["#27ae60" if t == "held" else "#c0392b" for t in frame["truce"]])
+    for i, (n, k) in enumerate(zip(frame["breaches"], frame["recoveries"], strict=True)):
+        if n:  # breaches are incidents, not the end: written on the bar, not drawn as its end
+            ax.annotate(f"{n} breach{'es' if n != 1 else ''}, {k} healed", (0, i), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize=8, color="white")
     ax.set_xlim(0, turns)
     ax.invert_yaxis()
-    ax.set_xlabel(f"turns the truce held (of {turns})")
-    ax.set_title("when the truce broke")
+    ax.set_xlabel(f"turns before the truce collapsed (of {turns}; green: it never did)")
+    ax.set_title("when the truce collapsed")
     return fig
 
 

@@ -37,7 +37,7 @@ from negotiation.observation import Decision, Offer, Response
 from negotiation.play import legal, moves
 from negotiation.play.moves import MoveError
 from negotiation.results import RunResult
-from negotiation.truce import Break
+from negotiation.truce import Break, Collapse
 
 
 @dataclass(frozen=True)
@@ -158,13 +158,33 @@ class Session:
 
     @property
     def status(self) -> str:
-        """The truce now: 'holds', 'strained' or 'broken'."""
+        """The truce now: 'holds', 'strained', 'breached' or 'collapsed'."""
         return self.model.status
 
     @property
     def broken(self) -> Break | None:
-        """How the truce broke, or None while it has not."""
+        """The first breach of the game, or None while there has been none."""
         return self.model.broken
+
+    @property
+    def breaches(self) -> tuple[Break, ...]:
+        """Every breach so far, in order."""
+        return tuple(self.model.breaches)
+
+    @property
+    def open_breach(self) -> Break | None:
+        """The breach not yet healed, or None."""
+        return self.model.open_breach
+
+    @property
+    def recoveries(self) -> int:
+        """How many breaches have healed so far."""
+        return self.model.recoveries
+
+    @property
+    def collapse(self) -> Collapse | None:
+        """How the truce collapsed, or None while it has not."""
+        return self.model.collapse
 
     @property
     def renewal_window(self) -> int:

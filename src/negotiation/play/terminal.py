@@ -36,7 +36,8 @@ HELP = {
               "(answered in the next round). Enter plays the suggestion: what your country's strategy would do.",
     "pledges": "For each of your pledges in force: honour (1), defect (0) or a level between (e.g. 0.5 or 50%). "
                "Partners see your compliance through noisy signals and answer it; a major pledge below half "
-               "breaks the truce. Examples: 'C5 defect', 'C1 0.5, C9 defect', 'all honour'.",
+               "is a breach (it heals when honoured again); sustained mutual defection collapses the truce. "
+               "Examples: 'C5 defect', 'C1 0.5, C9 defect', 'all honour'.",
     "tariffs": "A tariff surcharge is extra tariff on a partner's goods on top of those in force: retaliation. "
                "0 de-escalates. It costs both sides trade welfare. Examples: 'US 0.1' (10 points), 'US 0'.",
     "invest": "Money spent now on allied processing capacity (USD bn this turn); it costs you now and adds "
@@ -268,7 +269,7 @@ class Terminal:
         for text in view.events:
             c.print(Panel(text, title="news", expand=False, border_style="yellow"))
         last = "" if view.payoff is None else f"last turn {view.payoff:+,.2f}, "
-        truce = view.truce or view.status
+        truce = view.truce
         c.print(f"Truce: [bold]{truce}[/bold] · Your payoff: {last}total {view.total:,.2f} "
                 f"USD bn · Allied share of processing {_pct(view.allied_share)}, China's {_pct(view.china_share)}")
         c.print(_partners_table(view))

@@ -82,8 +82,10 @@ class SeatView:
     turn: int
     turns: int
     label: str
-    status: str
-    truce: str  # how the truce broke, '' while it holds
+    status: str  # holds, strained, breached or collapsed
+    truce: str  # the truce line: its status and, when breached or collapsed, how
+    breaches: int
+    recoveries: int
     events: tuple[str, ...]
     allied_share: Reading
     china_share: Reading
@@ -138,7 +140,8 @@ def seat_view(session: Session, seat: str) -> SeatView:
     allied, china = session.shares()
     return SeatView(
         seat=seat, name=sc.countries[seat].name, scenario=sc.name, turn=t, turns=sc.turns, label=turn_label(sc, t),
-        status=session.status, truce=_truce(session), events=tuple(session.events(t)),
+        status=session.status, truce=truce_line(session), breaches=len(session.breaches),
+        recoveries=session.recoveries, events=tuple(session.events(t)),
         allied_share=eyes.read("world", "allied", allied, 0.0, 1.0),
         china_share=eyes.read("world", "china", china, 0.0, 1.0),
         payoff=last[f"payoff.{seat}"] if last else None, total=session.total(seat),
@@ -174,10 +177,20 @@ def seat_history(session: Session, seat: str | None = None) -> History:
                    tuple(allied), tuple(china))
 
 
-def _truce(session: Session) -> str:
-    """How the truce broke, or '' while it has not."""
-    broken = session.broken
-    return "" if broken is None else broken.describe(turn_label(session.scenario, broken.turn))
+def truce_line(session: Session) -> str:
+    """The truce now, in a line: 'holds', 'strained', the open breach, or the collapse; with the
+    count of breaches so far and how many healed, once there has been one."""
+    sc, n, healed = session.scenario, len(session.breaches), session.recoveries
+    tally = f"{n} breach{'es' if n != 1 else ''} so far, {healed} healed" if n else ""
+    collapse, open_breach = session.collapse, session.open_breach
+    if collapse is not None:
+        text = collapse.describe(turn_label(sc, collapse.turn))
+    elif open_breach is not None:
+        text = open_breach.describe(turn_label(sc, open_breach.turn))
+        tally = tally if n > 1 else ""  # one breach, the open one: the line already says it
+    else:
+        text = session.status
+    return f"{text} ({tally})" if tally else text
 
 
 def _partner(session: Session, eyes: _Eyes, seat: str, partner: str) -> PartnerLine:

@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from negotiation.play.moves import describe_offer
 from negotiation.play.session import Session
-from negotiation.play.view import Reading, seat_history, seat_view
+from negotiation.play.view import Reading, seat_history, seat_view, truce_line
 from negotiation.results import RunResult, turn_label
 from negotiation.web import charts, forms, security
 from negotiation.web.debriefs import Ending
@@ -83,7 +83,7 @@ def dashboard(room: Room, endings: dict[str, Ending] | None, join_url: str) -> s
                   countries=_countries(session, result), pledges=_pledges(session),
                   talks=_talks(session), waiting=_waiting(room), endings=endings or {},
                   charts=charts.history_charts(seat_history(session)), deadline=_epoch_ms(room),
-                  status=session.status, truce=result.describe_truce() if session.broken else "",
+                  status=session.status, truce=truce_line(session),
                   question=_question(session) if room.phase == "talks" else "")
 
 
