@@ -224,3 +224,25 @@ def test_the_read_api_tells_front_ends_what_the_engine_holds_without_handing_it_
     turn = next(e["turn"] for e in m.log if e["kind"] == "offer")
     talks = [e for e in m.log if e["kind"] == "offer" and e["turn"] == turn]
     assert [(t.offer, t.verdict) for t in session.talks(turn)] == [(e["offer"], e["verdict"]) for e in talks]
+
+
+def test_the_read_api_and_the_truce_line_follow_a_breach_that_heals():
+    session = Session(load_scenario("classroom_intro"), ["CN"])
+
+    def play_to(turn: int) -> None:
+        while session.turn < turn:
+            p = session.prompt
+            if p.kind == "actions" and p.turn == 2:  # CN skips one soybean purchase; nobody answers it
+                session.submit(Decision({**p.default.levels, "C5": 0.0}, p.default.retaliation, p.default.invest))
+            else:
+                session.submit_default()
+
+    play_to(3)
+    view = seat_view(session, "CN")
+    assert view.status == "breached" and view.breaches == 1 and view.recoveries == 0
+    assert view.truce == "breached at turn 2 (Jan 2026) by CN over C5: a deliberate defection"
+    play_to(4)
+    view = seat_view(session, "CN")
+    assert session.collapse is None and session.open_breach is None and session.recoveries == 1
+    assert [b.pledge for b in session.breaches] == ["C5"]
+    assert view.status == "holds" and view.truce == "holds (1 breach so far, 1 healed)"

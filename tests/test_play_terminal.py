@@ -98,6 +98,15 @@ def test_malformed_input_is_refused_with_the_reason_and_asked_again(tmp_path):
     assert [c.text for c in game.choices] == ["C5 defect, surcharge on US 0.1"]
 
 
+def test_the_truce_line_shows_the_open_breach_while_it_is_open(tmp_path):
+    player = Player(tmp_path, "--as", "China", "--turns", "3")
+    assert player.play({(0, "your pledges"): "C1 defect"}) == 0
+    screens = player.screen.split("China (CN) · turn ")
+    assert "Truce: holds · " in screens[1]
+    for later in screens[2:4]:  # the US answers with a defection of its own, so the breach stays open
+        assert "Truce: breached at turn 0 (Nov 2025) by CN over C1: a deliberate defection · " in later
+
+
 MOVES = {(1, "your pledges"): "C5 0.5", (5, "answer"): "reject", (6, "offer to US"): "g1 a1",
          (6, "your pledges"): "C5 0.5"}
 

@@ -267,7 +267,7 @@ class Objective(Strict):
 
     ``metric``: ``payoff`` (the country's total, USD bn), ``pledge`` (the mean amount of
     ``pledge`` delivered while in force, in the pledge's own units, e.g. Mt/yr of soybeans),
-    ``truce_turns`` (turns the truce held), ``allied_share`` and ``china_share`` (of world
+    ``truce_turns`` (turns before the truce collapsed), ``allied_share`` and ``china_share`` (of world
     processing at the end, 0-1), ``controls_faced`` (mean export-control level the country
     faced, 0-1), ``tariff_imposed`` (mean tariff it imposed on its partners) and
     ``trade_loss`` (welfare lost to tariffs, USD bn in total).
