@@ -120,7 +120,8 @@ def compare_payoffs(results: dict[str, RunResult], country: str) -> Figure:
     ax.axhline(0, color="grey", linewidth=0.5)
     _turn_axis(ax, first)
     ax.set_ylabel(f"{country}: cumulative payoff (USD bn)")
-    ax.set_title(f"{first.scenario.name}: {country}'s payoff, your game against the alternatives (x: truce collapsed, ·: breach)")
+    ax.set_title(f"{first.scenario.name}: {country}'s payoff, your game against the alternatives "
+                 "(x: truce collapsed, ·: breach)")
     ax.legend(fontsize=8)
     return fig
 

@@ -232,7 +232,8 @@ def _truce_contrast(other: RunResult, played: RunResult) -> str:
     elif other.collapse.turn == played.collapse.turn:
         text = f"and the truce would also have collapsed at turn {other.collapse.turn}"
     else:
-        text = f"and the truce would have collapsed at turn {other.collapse.turn} instead of turn {played.collapse.turn}"
+        text = (f"and the truce would have collapsed at turn {other.collapse.turn} "
+                f"instead of turn {played.collapse.turn}")
     return text + _breach_contrast(other, played)
 
 
