@@ -102,7 +102,9 @@ def channels(folder: Path) -> None:
                         "P(collapse) % off": share(off["collapsed"].sum(), len(off)),
                         "effect (pts)": f"{100 * d:+.1f}",
                         "cooperation on": mean_ci(on["cooperation_rate"]),
-                        "cooperation off": mean_ci(off["cooperation_rate"])})
+                        "cooperation off": mean_ci(off["cooperation_rate"]),
+                        "allied share at end on": mean_ci(on["allied_share"]),
+                        "allied share at end off": mean_ci(off["allied_share"])})
         for setting, g in (("on", on), ("off", off)):
             causes.append({"channel": name, "setting": setting, **_causes(g)})
     print("\nmain effects (on minus off)\n")
