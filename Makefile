@@ -28,13 +28,14 @@ browser:
 		echo "NOTICE: the browser tests (tests/test_web_browser.py) will be SKIPPED."; \
 	fi
 
-# ruff, the import contracts of [tool.importlinter] (docs/architecture.md), then the tests
+# ruff, the import contracts of [tool.importlinter] (docs/architecture.md), mypy over src/
+# ([tool.mypy]), then the tests
 test: .venv/.installed-test browser
 	.venv/bin/ruff check src tests benchmarks scripts
 	.venv/bin/lint-imports
+	.venv/bin/mypy
 	.venv/bin/python -m pytest
 
-# mypy over src/ ([tool.mypy]); not yet part of `make test`: the engine still has errors (issue 11)
 typecheck: .venv/.installed-test
 	.venv/bin/mypy
 

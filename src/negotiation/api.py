@@ -32,7 +32,7 @@ _cache: OrderedDict[tuple[str, str], tuple[Scenario, tuple]] = OrderedDict()
 
 def _stamp(files: list[str]) -> tuple:
     """Size and modification time of every file a scenario was read from: an edit invalidates the cache."""
-    out = []
+    out: list[tuple] = []
     for file in files:
         try:
             info = os.stat(file)

@@ -190,7 +190,7 @@ class TruceModel(mesa.Model):
             if event.turn is not None:
                 fires = event.turn == t
             else:
-                fires = bool(self.event_rng.random() < event.probability) and shocks
+                fires = bool(self.event_rng.random() < (event.probability or 0.0)) and shocks
             if fires:
                 self._fire(event, t)
 

@@ -19,7 +19,7 @@ def _outcome(model: TruceModel) -> dict[str, Any]:
     cached = getattr(model, "_outcome_row", None)
     if cached is not None and cached[0] == model.turn:
         return cached[1]
-    row = {**RunResult.from_model(model, None).outcome(), "turns": len(model.records)}
+    row = {**RunResult.from_model(model, model.seed).outcome(), "turns": len(model.records)}
     row.pop("misread", None)  # the same as break_cause == 'misread'
     model._outcome_row = (model.turn, row)
     return row

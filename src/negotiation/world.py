@@ -79,8 +79,8 @@ class World:
     pledges: list[PledgeState]
     pipeline: dict[int, float] = field(default_factory=dict)
     frozen_dependency: float | None = None
-    tariffs: np.ndarray = field(default=None)  # type: ignore[assignment]
-    controls: np.ndarray = field(default=None)  # type: ignore[assignment]
+    tariffs: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    controls: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> World:

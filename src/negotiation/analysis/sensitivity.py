@@ -87,7 +87,7 @@ def point_outputs(data: SweepData, points: int) -> tuple[np.ndarray, np.ndarray,
 
 
 def sobol_estimates(y: np.ndarray, noise: np.ndarray, dims: int, second_order: bool,
-                    rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float, float]:
+                    rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(S1, ST, observed variance, noise variance) from Saltelli-ordered outputs; ``rows``
     (shape (B, n)) resamples the base rows, giving B estimates of each index at once. The noise
     variance of each point's mean is subtracted from the output's variance (the denominator)
@@ -182,6 +182,7 @@ def sobol(data: SweepData, design: pd.DataFrame) -> Sensitivity:
     # replications that bring the noise down to a third of the signal (noise share 25 %)
     needed_reps = math.ceil(3 * reps * noise_var / signal) if share is not None and share > NOISY else None
     if needed_reps:
+        assert share is not None
         checks.append(f"run-to-run noise is {_pct(share)} of the variance of P(holds) between design points "
                       f"({reps} replications per point): taken out of the indices, but it widens their intervals")
         summary.append(f"noise {_pct(share)} of the variance")

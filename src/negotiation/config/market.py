@@ -19,7 +19,7 @@ NonNeg = Annotated[float, Field(ge=0.0)]
 Positive = Annotated[float, Field(gt=0.0)]
 Months = Annotated[int, Field(ge=1)]
 STAGES = ("mining", "refining", "magnets")
-GOODS = ("light", "heavy")
+GOODS: tuple[Literal["light", "heavy"], ...] = ("light", "heavy")
 
 
 class Strict(BaseModel):

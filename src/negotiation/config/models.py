@@ -317,7 +317,7 @@ class Scenario(Strict):
     scoring: Scoring = Field(default_factory=Scoring)
     sources: dict[str, str] = Field(default_factory=dict)
 
-    def __iter__(self):  # type: ignore[override]
+    def __iter__(self):
         # a scenario is one value, not a collection of (field, value) pairs: mesa.batch_run
         # then takes parameters={"scenario": scenario} without a list around it
         raise TypeError("a Scenario is not iterable; use scenario.model_dump() for its fields")

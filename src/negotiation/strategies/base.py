@@ -118,7 +118,7 @@ def concession_value(c: Concession, obs: Observation) -> float:
         return 0.0
     if c.kind == "rollback":
         other = c.country if c.target == obs.me else c.target
-        return obs.deescalation_gain.get(other, 0.0) * obs.renewal_term / 2
+        return obs.deescalation_gain.get(other or "", 0.0) * obs.renewal_term / 2
     if c.kind == "new" and c.terms:
         span = c.terms.get("end", obs.turn + obs.renewal_term) - c.terms.get("start", obs.turn)
         if c.terms.get("to") == obs.me:

@@ -55,6 +55,7 @@ def axes(sweep: Sweep | str | Path) -> list[AxisInfo]:
             out.append(AxisInfo(axis.key, label, "range", axis.integer, float(p.range[0]), float(p.range[1])))
         else:
             d = p.distribution
+            assert d is not None  # a parameter has values, a range or a distribution
             if isinstance(d, Normal):
                 dist = {"name": "normal", "mean": d.mean, "sd": d.sd, "low": d.low, "high": d.high}
             else:

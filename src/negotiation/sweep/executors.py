@@ -70,7 +70,7 @@ class SerialExecutor:
     """Runs chunks one after another in this process (``--workers 1``): no start-up, easy to debug."""
 
     workers = 1
-    scheduler = None
+    scheduler: str | None = None
 
     def imap(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         for item in items:
@@ -89,7 +89,7 @@ class PoolExecutor:
     """A local process pool. 'forkserver' children start clean even though the parent runs
     a progress thread (forking a threaded process can deadlock)."""
 
-    scheduler = None
+    scheduler: str | None = None
 
     def __init__(self, workers: int):
         self.workers = workers
