@@ -213,3 +213,17 @@ def test_survival_follows_collapse_when_the_engine_reports_it():
     assert event_column(frame) == "collapse_turn" and event_column(frame.drop(columns="collapse_turn")) == "break_turn"
     curves = by_level(frame, frame["x"])
     assert curves[1].tolist() == [1.0, 1.0, 1.0, 0.5, 0.5] and curves[2].tolist() == [1.0] * 5
+
+
+def test_without_a_box_the_headline_says_what_the_runs_show_not_that_every_truce_broke():
+    from types import SimpleNamespace
+
+    from negotiation.analysis.report import _no_box
+
+    def runs(*held):
+        return SimpleNamespace(runs=pd.DataFrame({"held": list(held)}))
+
+    assert _no_box(runs(True, True)) == "the truce held in every run"
+    assert _no_box(runs(False, False)) == "the truce collapsed in every run"
+    mixed = _no_box(runs(True, False))
+    assert "broke in every run" not in mixed and "collapsed in every" not in mixed

@@ -179,3 +179,13 @@ def test_overrides_of_a_loaded_scenario_check_strategy_names_and_parameters():
         with_overrides(scenario, {"countries.US.strategy.name": "grim_triger"})
     with pytest.raises(ConfigError, match="no parameter forgivness"):
         with_overrides(scenario, {"countries.US.strategy.params": {"forgivness": 0.2}})
+
+
+def test_a_strategy_parameter_the_profile_leaves_at_its_default_can_be_set_and_a_misspelt_one_is_named():
+    from negotiation import load_scenario
+    from negotiation.config.errors import ConfigError
+
+    scenario = load_scenario("busan_truce_2025", {"countries.CN.strategy.params.forgiveness": 0.5})
+    assert scenario.countries["CN"].strategy.params == {"forgiveness": 0.5}
+    with pytest.raises(ConfigError, match="has no parameter forgivness; allowed: forgiveness"):
+        load_scenario("busan_truce_2025", {"countries.CN.strategy.params.forgivness": 0.5})

@@ -159,7 +159,12 @@ def _binned(table: pd.DataFrame) -> bool:
 
 
 def _no_box(data: SweepData) -> str:
-    return "the truce held in every run" if data.runs["held"].all() else "the truce broke in every run"
+    held = data.runs["held"]
+    if held.all():
+        return "the truce held in every run"
+    if not held.any():
+        return "the truce collapsed in every run"
+    return "no region of the parameters singles out the collapses (too few distinct design points to search)"
 
 
 def _title(data: SweepData) -> str:

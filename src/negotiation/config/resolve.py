@@ -97,6 +97,8 @@ def _check_key(full: dict, key: str) -> str | None:
     for depth, part in enumerate(parts):
         here = ".".join(parts[: depth + 1])
         if isinstance(node, dict):
+            if part not in node and depth >= 2 and parts[depth - 1] == "params" and parts[depth - 2] == "strategy":
+                return None  # a strategy parameter the profile leaves at its default: the strategy checks it
             if part not in node:
                 keys = [str(k) for k in node]
                 return f"no field '{part}' at '{here}'{suggest(part, keys)}; allowed: {', '.join(keys)}"
