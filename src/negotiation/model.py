@@ -15,6 +15,7 @@ import mesa
 import numpy as np
 
 from negotiation import payoffs, truce
+from negotiation.config.constants import TURNS_PER_YEAR
 from negotiation.config.models import Scenario
 from negotiation.config.resolve import DEFAULT_SCENARIO, resolve, with_overrides
 from negotiation.negotiation import Bargaining, new_pledge_spec, proposals
@@ -112,7 +113,7 @@ class TruceModel(mesa.Model):
                        for g in scenario.games]
         self._game_table = {**{(a, b): g for a, b, g in self._games}, **{(b, a): g for a, b, g in self._games}}
         self._game_partners = [{b if a == i else a for a, b, _ in self._games if i in (a, b)} for i in range(n)]
-        self._invest_budget = np.array([c.preferences.invest_share * c.resources.investment_budget / 12
+        self._invest_budget = np.array([c.preferences.invest_share * c.resources.investment_budget / TURNS_PER_YEAR
                                         for c in scenario.countries.values()])
         self._parties = {(p.giver, p.receiver) for p in self.world.pledges if p.spec.major}
         self.collect = collect
@@ -161,7 +162,7 @@ class TruceModel(mesa.Model):
         self._retaliate(decisions)
         self.world.apply_levels(levels)
         seen = self._observe(levels, t)
-        worth = {p.id: self._worth(p) for p in self.world.pledges if p.id in levels}
+        worth = {p.id: self._pledge_worth(p)[0] for p in self.world.pledges if p.id in levels}
         pair_levels, pair_seen = self._pair_means(levels, worth), self._pair_means(seen, worth)
         terms = self._terms(levels, pair_levels, decisions)
         pay = terms.total(self.world.weights)
@@ -349,10 +350,6 @@ class TruceModel(mesa.Model):
                          else sum(lv for lv, _ in items) / len(items))
         return out
 
-    def _worth(self, p: PledgeState) -> float:
-        """Per-turn worth of a pledge to its receiver (see :meth:`_pledge_worth`)."""
-        return self._pledge_worth(p)[0]
-
     # --- world update ------------------------------------------------------------------
     def _update_world(self, decisions: list[Decision], mine: dict[tuple[int, int], float],
                       seen: dict[tuple[int, int], float], t: int) -> None:
@@ -362,7 +359,7 @@ class TruceModel(mesa.Model):
         for p in w.pledges:
             level = self.pledge_levels[p.id][-1]
             if p.spec.instrument == "investment" and level is not None:
-                w.invest(level * p.spec.level / 12, t, sc.lead_time, sc.capacity_per_bn)
+                w.invest(level * p.spec.level / TURNS_PER_YEAR, t, sc.lead_time, sc.capacity_per_bn)
         # allied projects arrive at random around the expected growth, faster while controls
         # bite (P5); one uniform draw a turn whatever the rate (common random numbers)
         rate = self._growth(w.pressure()) / sc.project_size

@@ -30,10 +30,6 @@ class Break:
     pledge: str
     cause: str
 
-    @property
-    def misread(self) -> bool:
-        return self.cause == "misread"
-
     def describe(self, label: str = "") -> str:
         when = f"turn {self.turn}" + (f" ({label})" if label else "")
         how = {"real": "a deliberate defection", "misread": "a defection answering a misread signal",

@@ -10,10 +10,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from negotiation.config.constants import TURNS_PER_YEAR
 from negotiation.config.models import Pledge, Scenario
 from negotiation.observation import PledgeView
-
-MONTHS_PER_TURN = 1
 
 
 @dataclass
@@ -105,7 +104,7 @@ class World:
             w = country.preferences.weights
             weights[i] = (w.pledges, w.trade, w.security, w.investment, w.leverage)
             demand[i], processing[i] = res.demand_share, res.processing_share
-            gdp[i] = res.gdp * 1000.0 / 12.0 * MONTHS_PER_TURN  # USD tn a year -> USD bn a turn
+            gdp[i] = res.gdp * 1000.0 / TURNS_PER_YEAR  # USD tn a year -> USD bn a turn
             for p in country.pledges:
                 pledges.append(PledgeState(p, i, index[p.to], end=p.end, start=p.start))
         trust = np.full((n, n), scenario.world.initial_trust)

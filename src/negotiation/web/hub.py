@@ -39,30 +39,33 @@ class Connection:
         self.errors.append(json.dumps({"type": "error", "field": field_name, "reason": reason}))
         self.wake.set()
 
-    async def close(self, code: int) -> None:
-        """Send what is queued (the reason for closing among it), then close the socket."""
+    async def _send_queued(self) -> bool:
+        """Send and forget what is queued; False when the socket is gone."""
         out = [*self.pending.values(), *self.errors]
         self.pending.clear()
         self.errors.clear()
         try:
             for text in out:
                 await self.socket.send_text(text)
+        except (OSError, RuntimeError, WebSocketDisconnect):
+            return False
+        return True
+
+    async def close(self, code: int) -> None:
+        """Send what is queued (the reason for closing among it), then close the socket."""
+        if not await self._send_queued():
+            return  # already gone
+        try:
             await self.socket.close(code=code)
         except (OSError, RuntimeError, WebSocketDisconnect):
-            return  # already gone
+            return
 
     async def pump(self) -> None:
         """Send what is queued until the socket closes."""
         while True:
             await self.wake.wait()
             self.wake.clear()
-            out = [*self.pending.values(), *self.errors]
-            self.pending.clear()
-            self.errors.clear()
-            try:
-                for text in out:
-                    await self.socket.send_text(text)
-            except (OSError, RuntimeError, WebSocketDisconnect):
+            if not await self._send_queued():
                 return  # the browser left; its receiving side ends the connection
 
 
