@@ -33,7 +33,7 @@ from negotiation.config.constants import TURNS_PER_YEAR
 from negotiation.config.models import Scenario
 from negotiation.model import TruceModel
 from negotiation.negotiation import Bargaining, Question, check_offer
-from negotiation.observation import Decision, Offer, Response
+from negotiation.observation import Decision, Observation, Offer, Response
 from negotiation.play import legal, moves
 from negotiation.play.moves import MoveError
 from negotiation.results import RunResult
@@ -107,6 +107,21 @@ class Talk:
     offer: Offer
     verdict: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Happening:
+    """Something the log recorded at a turn, as front ends tell it: a surcharge changed
+    (``country`` on ``target`` to ``level``, from ``before``), a pledge lapsed, a breach, a
+    recovery or the collapse."""
+
+    turn: int
+    kind: str  # retaliation | lapse | breach | recovery | collapse
+    country: str = ""
+    target: str = ""
+    pledge: str = ""
+    level: float = 0.0
+    before: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -231,6 +246,35 @@ class Session:
         turn = self.turn if turn is None else turn
         return [Talk(e["turn"], e["offer"], e["verdict"], e.get("reason") or "")
                 for e in self.model.log if e["kind"] == "offer" and e["turn"] == turn]
+
+    def happened(self, turn: int) -> list[Happening]:
+        """What changed at ``turn`` besides the talks and events, in the log's order."""
+        out: list[Happening] = []
+        level: dict[tuple[str, str], float] = {}
+        for e in self.model.log:
+            kind = e["kind"]
+            if kind == "retaliation":
+                pair = (e["country"], e["target"])
+                if e["turn"] == turn:
+                    out.append(Happening(turn, kind, *pair, level=e["level"], before=level.get(pair, 0.0)))
+                level[pair] = e["level"]
+            elif e["turn"] != turn:
+                continue
+            elif kind == "lapse":
+                out.append(Happening(turn, kind, pledge=e["pledge"]))
+            elif kind == "breach":
+                b = e["breach"]
+                out.append(Happening(turn, kind, country=b.country, pledge=b.pledge))
+            elif kind == "recovery":
+                out.append(Happening(turn, kind))
+            elif kind == "collapse":
+                c = e["collapse"]
+                out.append(Happening(turn, kind, country=c.country, pledge=c.pledge))
+        return out
+
+    def observation(self, seat: str) -> Observation:
+        """What ``seat``'s strategy sees now (a frozen snapshot): the suggestions' reasons read it."""
+        return self.model.observe(self.model.index[seat])
 
     def offer_problem(self, offer: Offer) -> str | None:
         """Why ``offer`` cannot be made this turn, or None when it can."""
