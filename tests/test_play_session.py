@@ -3,6 +3,7 @@
 import pytest
 
 from negotiation import load_scenario, run
+from negotiation.history import OfferMade, entries
 from negotiation.model import TruceModel
 from negotiation.observation import Concession, Decision, Offer, Response
 from negotiation.play.moves import MoveError
@@ -72,8 +73,8 @@ def test_a_counter_offer_goes_to_the_next_round():
     menu = session.counter_menu()
     counter = menu.offer("CN", ["a1"])  # ask the US to renew U1, give nothing
     session.submit(Response("counter", counter))
-    verdicts = [e for e in session.model.log if e["kind"] == "offer" and e["turn"] == 5]
-    assert verdicts[-1]["round"] == 1 and verdicts[-1]["offer"] == counter
+    verdicts = entries(session.model.log, OfferMade, 5)
+    assert verdicts[-1].round == 1 and verdicts[-1].offer == counter
 
 
 @pytest.mark.parametrize(("make", "reason"), [
@@ -219,11 +220,11 @@ def test_the_read_api_tells_front_ends_what_the_engine_holds_without_handing_it_
     assert session.surcharges("CN")["US"] == relation.surcharge
     with pytest.raises(AttributeError):
         c1.end = 99  # a snapshot: changing it cannot change the game
-    while not any(e["kind"] == "offer" for e in m.log):  # on to the first talks
+    while not entries(m.log, OfferMade):  # on to the first talks
         session.submit_default()
-    turn = next(e["turn"] for e in m.log if e["kind"] == "offer")
-    talks = [e for e in m.log if e["kind"] == "offer" and e["turn"] == turn]
-    assert [(t.offer, t.verdict) for t in session.talks(turn)] == [(e["offer"], e["verdict"]) for e in talks]
+    turn = entries(m.log, OfferMade)[0].turn
+    talks = entries(m.log, OfferMade, turn)
+    assert [(t.offer, t.verdict) for t in session.talks(turn)] == [(e.offer, e.verdict) for e in talks]
 
 
 def test_the_read_api_and_the_truce_line_follow_a_breach_that_heals():

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from negotiation.config.models import Pledge
+from negotiation.history import OfferMade
 from negotiation.observation import Concession, Observation, Offer, Response
 
 if TYPE_CHECKING:
@@ -157,8 +158,7 @@ class Bargaining:
                 offer = self.queue[self.position]
                 why = check_offer(self.model, offer, self.t)
                 if why:
-                    self.model.log.append({"turn": self.t, "kind": "offer", "round": self.round, "offer": offer,
-                                           "verdict": "invalid", "reason": why})
+                    self.model.log.append(OfferMade(self.t, self.round, offer, "invalid", why))
                     self.position += 1
                     continue
                 receiver = self.by_id[offer.receiver].strategy
@@ -178,8 +178,7 @@ class Bargaining:
         self._settle(offer, response)
 
     def _settle(self, offer: Offer, response: Response) -> None:
-        self.model.log.append({"turn": self.t, "kind": "offer", "round": self.round, "offer": offer,
-                               "verdict": response.verdict})
+        self.model.log.append(OfferMade(self.t, self.round, offer, response.verdict))
         if response.verdict == "accept":
             _apply(self.model, offer, self.t)
         elif (response.verdict == "counter" and response.counter is not None

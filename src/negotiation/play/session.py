@@ -31,6 +31,7 @@ import numpy as np
 
 from negotiation.config.constants import TURNS_PER_YEAR
 from negotiation.config.models import Scenario
+from negotiation.history import EventFired, OfferMade, TurnRecord, entries
 from negotiation.model import TruceModel
 from negotiation.negotiation import Bargaining, Question, check_offer
 from negotiation.observation import Decision, Observation, Offer, Response
@@ -206,7 +207,7 @@ class Session:
         return self.scenario.negotiation.renewal_window
 
     @property
-    def records(self) -> tuple[dict[str, Any], ...]:
+    def records(self) -> tuple[TurnRecord, ...]:
         """The per-turn records of the finished turns (what ``RunResult.records`` holds)."""
         return tuple(self.model.records)
 
@@ -244,8 +245,7 @@ class Session:
     def talks(self, turn: int | None = None) -> list[Talk]:
         """Every offer of the talks at ``turn`` (default: this turn) and its verdict, in order."""
         turn = self.turn if turn is None else turn
-        return [Talk(e["turn"], e["offer"], e["verdict"], e.get("reason") or "")
-                for e in self.model.log if e["kind"] == "offer" and e["turn"] == turn]
+        return [Talk(e.turn, e.offer, e.verdict, e.reason or "") for e in entries(self.model.log, OfferMade, turn)]
 
     def happened(self, turn: int) -> list[Happening]:
         """What changed at ``turn`` besides the talks and events, in the log's order."""
@@ -290,7 +290,7 @@ class Session:
 
     def events(self, turn: int) -> list[str]:
         """The texts of the events that fired at ``turn``."""
-        return [e["text"] for e in self.model.log if e["kind"] == "event" and e["turn"] == turn and e["text"]]
+        return [e.text for e in entries(self.model.log, EventFired, turn) if e.text]
 
     def pending(self) -> list[Prompt]:
         """The prompts of every seat still to move in this step, in the scenario's order; a
@@ -326,8 +326,10 @@ class Session:
     def digest(self) -> str:
         """A fingerprint of the whole game state, to check that a replay reproduced it."""
         m = self.model
-        state = [m.turn, m.records, [c.total for c in m.countries], str(m.broken), m.pledge_levels, m.pledge_seen,
-                 m.log, m.world.retaliation, m.world.trust, m.world.allied_share,
+        # the records and log in their plain form (as before they were typed), so old saves verify
+        state = [m.turn, [r.as_row() for r in m.records], [c.total for c in m.countries], str(m.broken),
+                 m.pledge_levels, m.pledge_seen, [e.as_dict() for e in m.log], m.world.retaliation, m.world.trust,
+                 m.world.allied_share,
                  None if self.prompt is None else [self.prompt.kind, self.prompt.seat, self.prompt.turn]]
         text = json.dumps(_plain(state), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
