@@ -31,7 +31,17 @@ import numpy as np
 
 from negotiation.config.constants import TURNS_PER_YEAR
 from negotiation.config.models import Scenario
-from negotiation.history import EventFired, OfferMade, TurnRecord, entries
+from negotiation.history import (
+    Breached,
+    Collapsed,
+    EventFired,
+    Lapse,
+    OfferMade,
+    Recovered,
+    RetaliationSet,
+    TurnRecord,
+    entries,
+)
 from negotiation.model import TruceModel
 from negotiation.negotiation import Bargaining, Question, check_offer
 from negotiation.observation import Decision, Observation, Offer, Response
@@ -252,24 +262,21 @@ class Session:
         out: list[Happening] = []
         level: dict[tuple[str, str], float] = {}
         for e in self.model.log:
-            kind = e["kind"]
-            if kind == "retaliation":
-                pair = (e["country"], e["target"])
-                if e["turn"] == turn:
-                    out.append(Happening(turn, kind, *pair, level=e["level"], before=level.get(pair, 0.0)))
-                level[pair] = e["level"]
-            elif e["turn"] != turn:
+            if isinstance(e, RetaliationSet):
+                pair = (e.country, e.target)
+                if e.turn == turn:
+                    out.append(Happening(turn, e.kind, *pair, level=e.level, before=level.get(pair, 0.0)))
+                level[pair] = e.level
+            elif e.turn != turn:
                 continue
-            elif kind == "lapse":
-                out.append(Happening(turn, kind, pledge=e["pledge"]))
-            elif kind == "breach":
-                b = e["breach"]
-                out.append(Happening(turn, kind, country=b.country, pledge=b.pledge))
-            elif kind == "recovery":
-                out.append(Happening(turn, kind))
-            elif kind == "collapse":
-                c = e["collapse"]
-                out.append(Happening(turn, kind, country=c.country, pledge=c.pledge))
+            elif isinstance(e, Lapse):
+                out.append(Happening(turn, e.kind, pledge=e.pledge))
+            elif isinstance(e, Breached):
+                out.append(Happening(turn, e.kind, country=e.breach.country, pledge=e.breach.pledge))
+            elif isinstance(e, Recovered):
+                out.append(Happening(turn, e.kind))
+            elif isinstance(e, Collapsed):
+                out.append(Happening(turn, e.kind, country=e.collapse.country, pledge=e.collapse.pledge))
         return out
 
     def observation(self, seat: str) -> Observation:
