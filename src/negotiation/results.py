@@ -9,6 +9,7 @@ import pandas as pd
 
 from negotiation.config.models import Scenario
 from negotiation.history import CountryTurn, LogEntry, OfferMade, TurnRecord, entries
+from negotiation.observation import Concession, NewPledge, Renew, Rollback
 from negotiation.truce import Break, Collapse
 
 if TYPE_CHECKING:
@@ -144,9 +145,11 @@ class RunResult:
                 for e in entries(self.log, OfferMade)]
 
 
-def _concession_text(c) -> str:
-    if c.kind == "renew":
-        return f"renew {c.pledge}"
-    if c.kind == "rollback":
-        return f"roll back {c.country} tariffs on {c.target}"
-    return f"new pledge {(c.terms or {}).get('id', '?')}"
+def _concession_text(c: Concession) -> str:
+    match c:
+        case Renew(pledge=pledge):
+            return f"renew {pledge}"
+        case Rollback(country=country, target=target):
+            return f"roll back {country} tariffs on {target}"
+        case NewPledge(terms=terms):
+            return f"new pledge {terms.get('id', '?')}"
