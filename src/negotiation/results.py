@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from negotiation.config.constants import MONTHS_PER_TURN, MONTHS_PER_YEAR
 from negotiation.config.models import Scenario
 from negotiation.history import CountryTurn, LogEntry, OfferMade, TurnRecord, entries
 from negotiation.observation import Concession, NewPledge, Renew, Rollback
@@ -24,8 +25,8 @@ def turn_label(scenario: Scenario, turn: int) -> str:
     if scenario.turn_label == "round":
         return f"round {turn}"
     year, month = (int(x) for x in scenario.start.split("-")[:2])
-    months = year * 12 + month - 1 + turn
-    return f"{months // 12}-{months % 12 + 1:02d}"
+    months = year * MONTHS_PER_YEAR + month - 1 + turn * MONTHS_PER_TURN
+    return f"{months // MONTHS_PER_YEAR}-{months % MONTHS_PER_YEAR + 1:02d}"
 
 
 @dataclass
