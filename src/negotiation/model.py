@@ -32,7 +32,7 @@ from negotiation.history import (
     entries,
 )
 from negotiation.negotiation import Bargaining, new_pledge_spec, proposals
-from negotiation.observation import Decision, Observation, Offer, Stakes
+from negotiation.observation import Decision, Observation, Offer, Renew, Stakes
 from negotiation.reporters import outcome_reporters
 from negotiation.stakes import Outlook, Relation, stakes
 from negotiation.strategies import Strategy, make_strategy
@@ -252,7 +252,7 @@ class TruceModel(mesa.Model):
         major = [p for p in lapsed if p.spec.major]
         if major and self.collapse is None:
             talks = [(e.offer.proposer, e.offer.receiver,
-                      {c.pledge for c in e.offer.give + e.offer.ask if c.kind == "renew" and c.pledge is not None},
+                      {c.pledge for c in e.offer.give + e.offer.ask if isinstance(c, Renew)},
                       e.verdict)
                      for e in entries(self.log, OfferMade, t)]
             p = major[0]

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from negotiation.config.constants import MONTHS_PER_TURN, MONTHS_PER_YEAR
 from negotiation.config.models import Scenario
 from negotiation.history import CountryTurn, LogEntry, OfferMade, TurnRecord, entries
+from negotiation.observation import Concession, NewPledge, Renew, Rollback
 from negotiation.truce import Break, Collapse
 
 if TYPE_CHECKING:
@@ -23,8 +25,8 @@ def turn_label(scenario: Scenario, turn: int) -> str:
     if scenario.turn_label == "round":
         return f"round {turn}"
     year, month = (int(x) for x in scenario.start.split("-")[:2])
-    months = year * 12 + month - 1 + turn
-    return f"{months // 12}-{months % 12 + 1:02d}"
+    months = year * MONTHS_PER_YEAR + month - 1 + turn * MONTHS_PER_TURN
+    return f"{months // MONTHS_PER_YEAR}-{months % MONTHS_PER_YEAR + 1:02d}"
 
 
 @dataclass
@@ -144,9 +146,11 @@ class RunResult:
                 for e in entries(self.log, OfferMade)]
 
 
-def _concession_text(c) -> str:
-    if c.kind == "renew":
-        return f"renew {c.pledge}"
-    if c.kind == "rollback":
-        return f"roll back {c.country} tariffs on {c.target}"
-    return f"new pledge {(c.terms or {}).get('id', '?')}"
+def _concession_text(c: Concession) -> str:
+    match c:
+        case Renew(pledge=pledge):
+            return f"renew {pledge}"
+        case Rollback(country=country, target=target):
+            return f"roll back {country} tariffs on {target}"
+        case NewPledge(terms=terms):
+            return f"new pledge {terms.get('id', '?')}"

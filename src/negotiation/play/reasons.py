@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from negotiation.observation import Observation, Offer, Response
+from negotiation.observation import Observation, Offer, Renew, Response, Rollback
 from negotiation.payoffs import defection_pays
 from negotiation.strategies.base import offer_value
 
@@ -98,10 +98,10 @@ def offers(session: Session, seat: str, partner: str, made: Offer | None) -> str
         if trust < obs.min_trust:
             return f"your trust in {partner} ({trust:.2f}) is below {obs.min_trust:g}: no offer"
         return f"{_strategy(session, seat)} makes {partner} no offer this turn"
-    kinds = {c.kind for c in made.give + made.ask}
+    items = made.give + made.ask
     why = []
-    if "renew" in kinds:
+    if any(isinstance(c, Renew) for c in items):
         why.append("a renewal keeps the pledges in force for another term; without one they lapse")
-    if "rollback" in kinds:
+    if any(isinstance(c, Rollback) for c in items):
         why.append("rolling back the surcharges ends the tariff war, which costs both sides trade")
     return "; ".join(why) or f"{_strategy(session, seat)} proposes these terms"

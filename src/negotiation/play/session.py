@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, is_dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from typing import Any
 
 import numpy as np
@@ -36,6 +36,7 @@ from negotiation.history import (
     Collapsed,
     EventFired,
     Lapse,
+    LogEntry,
     OfferMade,
     Recovered,
     RetaliationSet,
@@ -44,7 +45,7 @@ from negotiation.history import (
 )
 from negotiation.model import TruceModel
 from negotiation.negotiation import Bargaining, Question, check_offer
-from negotiation.observation import Decision, Observation, Offer, Response
+from negotiation.observation import Concession, Decision, Observation, Offer, Response, renewable_now
 from negotiation.play import legal, moves
 from negotiation.play.moves import MoveError
 from negotiation.results import RunResult
@@ -94,7 +95,7 @@ class PledgeInfo:
 
     def renewal_due(self, turn: int, window: int) -> bool:
         """Renewable now: it runs out within ``window`` turns."""
-        return self.renewable and 0 <= self.end - turn <= window
+        return self.renewable and renewable_now(self.end, turn, window)
 
 
 @dataclass(frozen=True)
@@ -335,7 +336,7 @@ class Session:
         m = self.model
         # the records and log in their plain form (as before they were typed), so old saves verify
         state = [m.turn, [r.as_row() for r in m.records], [c.total for c in m.countries], str(m.broken),
-                 m.pledge_levels, m.pledge_seen, [e.as_dict() for e in m.log], m.world.retaliation, m.world.trust,
+                 m.pledge_levels, m.pledge_seen, [_digest_form(e) for e in m.log], m.world.retaliation, m.world.trust,
                  m.world.allied_share,
                  None if self.prompt is None else [self.prompt.kind, self.prompt.seat, self.prompt.turn]]
         text = json.dumps(_plain(state), sort_keys=True, separators=(",", ":"))
@@ -495,6 +496,25 @@ def _describe_choice(prompt: Prompt, move: Any) -> str:
     if move.invest != default.invest:
         parts.append(f"invest {move.invest:g} (suggested {default.invest:g})")
     return ", ".join(parts)
+
+
+def _digest_form(entry: LogEntry) -> dict[str, Any]:
+    """A log entry as the digest has always hashed it: its plain form, with an offer written as
+    the repr of the untyped concession record of earlier versions, so their saves still verify."""
+    plain = entry.as_dict()
+    if isinstance(entry, OfferMade):
+        o = entry.offer
+        plain["offer"] = (f"Offer(proposer={o.proposer!r}, receiver={o.receiver!r}, "
+                          f"give={_legacy_tuple(o.give)}, ask={_legacy_tuple(o.ask)})")
+    return plain
+
+
+def _legacy_tuple(concessions: tuple[Concession, ...]) -> str:
+    items = []
+    for c in concessions:
+        known: dict[str, Any] = {"pledge": None, "country": None, "target": None, "terms": None, **asdict(c)}
+        items.append(f"Concession(kind={c.kind!r}, " + ", ".join(f"{k}={v!r}" for k, v in known.items()) + ")")
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
 def _plain(value: Any) -> Any:
