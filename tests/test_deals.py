@@ -8,6 +8,7 @@ import pytest
 
 from negotiation import deals, run
 from negotiation.config.resolve import resolve
+from negotiation.history import RetaliationSet, SnappedBack, entries
 from negotiation.model import TruceModel
 
 
@@ -23,7 +24,7 @@ def test_an_unrenewed_u1_snaps_the_reciprocal_tariff_back_to_its_deferred_level(
         model.step()
     us, cn = model.index["US"], model.index["CN"]
     assert model.world.base_tariffs[us, cn] == pytest.approx(0.51 + 0.24)  # P6: 10 % -> 34 %
-    assert [e["pledge"] for e in model.log if e["kind"] == "snapback"] == ["U1"]
+    assert [e.pledge for e in entries(model.log, SnappedBack)] == ["U1"]
 
 
 def test_retaliation_climbs_a_ladder_to_its_ceiling_and_no_further():
@@ -31,14 +32,13 @@ def test_retaliation_climbs_a_ladder_to_its_ceiling_and_no_further():
     for seed in range(12):
         result = run("busan_truce_2025", seed=seed)
         levels = {}
-        for e in result.log:
-            if e["kind"] == "retaliation":
-                pair = (e["country"], e["target"])
-                before = levels.get(pair, 0.0)
-                # one rung at a time, or to the partner's level (its mirror), within the room
-                assert e["level"] <= before + 0.1 + 1e-9 or e["level"] <= 0.3 + 1e-9
-                levels[pair] = e["level"]
-                climbed |= e["level"] > 0.1 + 1e-9
+        for e in entries(result.log, RetaliationSet):
+            pair = (e.country, e.target)
+            before = levels.get(pair, 0.0)
+            # one rung at a time, or to the partner's level (its mirror), within the room
+            assert e.level <= before + 0.1 + 1e-9 or e.level <= 0.3 + 1e-9
+            levels[pair] = e.level
+            climbed |= e.level > 0.1 + 1e-9
         assert levels.get(("US", "CN"), 0.0) <= 0.63 - 0.51 + 1e-9
         assert levels.get(("CN", "US"), 0.0) <= 0.63 - 0.33 + 1e-9
     assert climbed
@@ -53,6 +53,6 @@ def test_one_misread_month_of_an_investment_pledge_is_not_a_defection():
 def test_misread_investment_pledges_no_longer_start_tariff_wars_between_allies():
     # issue 9: on one month's noisy reading the US put tariffs on Australia in 95 % of runs
     runs = [run("busan_truce_2025", seed=seed) for seed in range(30)]
-    hit = sum(any(e["kind"] == "retaliation" and e["country"] == "US" and e["target"] == "AU" and e["level"] > 0
-                  for e in r.log) for r in runs)
+    hit = sum(any(e.country == "US" and e.target == "AU" and e.level > 0 for e in entries(r.log, RetaliationSet))
+              for r in runs)
     assert hit / len(runs) <= 0.2

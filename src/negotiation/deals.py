@@ -15,6 +15,7 @@ import numpy as np
 from negotiation import tariffs
 from negotiation.config.models import Scenario
 from negotiation.config.models import World as WorldConfig
+from negotiation.history import SnappedBack
 from negotiation.world import PledgeState, World
 
 if TYPE_CHECKING:
@@ -68,8 +69,7 @@ def snap_back(world: World, pledge: PledgeState, log: list, t: int, ids: list[st
     if snap is None or not snap.tariff:
         return
     world.base_tariffs[pledge.giver, pledge.receiver] += snap.tariff
-    log.append({"turn": t, "kind": "snapback", "pledge": pledge.id, "country": ids[pledge.giver],
-                "target": ids[pledge.receiver], "tariff": snap.tariff})
+    log.append(SnappedBack(t, pledge.id, ids[pledge.giver], ids[pledge.receiver], snap.tariff))
 
 
 def trade_terms(model: TruceModel, i: int, j: int) -> dict[str, Any]:

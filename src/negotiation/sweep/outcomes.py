@@ -9,6 +9,7 @@ that adds or renames a column fails there first.
 from __future__ import annotations
 
 from negotiation.config.models import Scenario
+from negotiation.history import COUNTRY_COLUMNS
 
 # RunResult.outcome(): the truce, the end state, then one payoff per country
 _OUTCOMES = ("held", "collapsed", "collapse_turn", "collapse_cause", "collapse_country", "breaches", "recoveries",
@@ -17,7 +18,7 @@ _OUTCOMES = ("held", "collapsed", "collapse_turn", "collapse_cause", "collapse_c
 # the model's per-turn record: world columns, then these per country (all floats)
 _SERIES = {"status": "str", "allied_share": "float", "china_share": "float", "pledges_honoured": "int",
            "pledges_active": "int"}
-_PER_COUNTRY = ("payoff", "total", "tariff_out", "control_on", "trade_loss", "security_loss")
+_PER_COUNTRY = COUNTRY_COLUMNS  # the fields of history.CountryTurn
 
 
 def outcome_columns(scenario: Scenario) -> list[str]:

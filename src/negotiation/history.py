@@ -1,0 +1,183 @@
+"""What a run keeps of each turn: the turn log (typed entries) and the per-turn records.
+
+The model appends one :data:`LogEntry` per thing that happened (an offer and its verdict, an
+event, a lapse, a change of retaliation, a breach, a recovery, the collapse) to
+``TruceModel.log``, and one :class:`TurnRecord` per closed turn to ``TruceModel.records``.
+Readers dispatch on the entry's type (``isinstance`` or ``match``), never on strings.
+
+Files keep their flat columns: :meth:`TurnRecord.as_row` gives the ``timeline.csv`` /
+sweep-series row (``payoff.US``, ``total.US``, ...), and :meth:`as_dict` on a log entry the
+plain form that save digests hash, so saves made before the types still verify.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
+
+from negotiation.observation import Offer
+from negotiation.truce import Break, Collapse
+
+
+@dataclass(frozen=True)
+class OfferMade:
+    """An offer of the talks and its verdict: ``accept``, ``reject``, ``counter``, or
+    ``invalid`` (then ``reason`` says why it could not be made)."""
+
+    kind: ClassVar[str] = "offer"
+    turn: int
+    round: int
+    offer: Offer
+    verdict: str
+    reason: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {"turn": self.turn, "kind": self.kind, "round": self.round, "offer": self.offer, "verdict": self.verdict}
+        if self.reason is not None:
+            out["reason"] = self.reason
+        return out
+
+
+@dataclass(frozen=True)
+class EventFired:
+    """A scheduled or random event of the scenario fired (``event``: its kind, e.g. ``set_tariff``)."""
+
+    kind: ClassVar[str] = "event"
+    turn: int
+    event: str
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"turn": self.turn, "kind": self.kind, "event": self.event, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Lapse:
+    """A pledge ran out unrenewed at this turn."""
+
+    kind: ClassVar[str] = "lapse"
+    turn: int
+    pledge: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"turn": self.turn, "kind": self.kind, "pledge": self.pledge}
+
+
+@dataclass(frozen=True)
+class RetaliationSet:
+    """``country`` set its retaliation surcharge on ``target`` to ``level`` (0: lifted)."""
+
+    kind: ClassVar[str] = "retaliation"
+    turn: int
+    country: str
+    target: str
+    level: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"turn": self.turn, "kind": self.kind, "country": self.country, "target": self.target,
+                "level": self.level}
+
+
+@dataclass(frozen=True)
+class Breached:
+    """The truce was breached (an incident opened)."""
+
+    kind: ClassVar[str] = "breach"
+    turn: int
+    breach: Break
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"turn": self.turn, "kind": self.kind, "breach": self.breach}
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """The open breach healed: every major pledge honoured again."""
+
+    kind: ClassVar[str] = "recovery"
+    turn: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"turn": self.turn, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Collapsed:
+    """The truce collapsed (absorbing)."""
+
+    kind: ClassVar[str] = "collapse"
+    turn: int
+    collapse: Collapse
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"turn": self.turn, "kind": self.kind, "collapse": self.collapse}
+
+
+@dataclass(frozen=True)
+class SnappedBack:
+    """A lapsed pledge's snap-back returned: ``country``'s tariff on ``target`` rose by ``tariff``
+    (U1: the reciprocal tariff back to its deferred 34 %, P6)."""
+
+    kind: ClassVar[str] = "snapback"
+    turn: int
+    pledge: str
+    country: str
+    target: str
+    tariff: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"turn": self.turn, "kind": self.kind, "pledge": self.pledge, "country": self.country,
+                "target": self.target, "tariff": self.tariff}
+
+
+LogEntry = OfferMade | EventFired | Lapse | RetaliationSet | Breached | Recovered | Collapsed | SnappedBack
+
+def entries[E](log: Iterable[LogEntry], kind: type[E], turn: int | None = None) -> list[E]:
+    """The entries of one type (at ``turn``, if given), in the log's order."""
+    return [e for e in log if (turn is None or e.turn == turn) and isinstance(e, kind)]
+
+
+@dataclass(frozen=True)
+class CountryTurn:
+    """One country's figures for one turn (USD bn unless said): its payoff this turn, its
+    cumulative payoff, the mean tariff it imposes (share), the supplier's export controls it
+    faces (level 0-1), and the trade and security terms of its payoff."""
+
+    payoff: float
+    total: float
+    tariff_out: float
+    control_on: float
+    trade_loss: float
+    security_loss: float
+
+
+COUNTRY_COLUMNS = tuple(f.name for f in fields(CountryTurn))
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    """The state at the close of a turn: the truce status, the processing shares, how many
+    pledges in force were honoured in full, and each country's :class:`CountryTurn`."""
+
+    turn: int
+    status: str
+    allied_share: float
+    china_share: float
+    pledges_honoured: int
+    pledges_active: int
+    countries: Mapping[str, CountryTurn]
+
+    def country(self, cid: str) -> CountryTurn:
+        return self.countries[cid]
+
+    def world_row(self) -> dict[str, Any]:
+        """The columns that are not per country (turn, status, shares, pledge counts)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "countries"}
+
+    def as_row(self) -> dict[str, Any]:
+        """The flat row files hold: the world columns, then ``<column>.<COUNTRY>`` per country."""
+        row = self.world_row()
+        for cid, figures in self.countries.items():
+            row.update({f"{name}.{cid}": getattr(figures, name) for name in COUNTRY_COLUMNS})
+        return row
