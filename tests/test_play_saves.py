@@ -108,7 +108,9 @@ def test_a_missing_save_is_named():
 
 
 def test_a_game_saved_before_the_log_and_concessions_were_typed_still_loads_and_verifies():
-    # made by 02c77de: a new pledge and a rollback offered, a counter, renewals; `load` replays the
+    # made by 02c77de (its scenario's retired tariff-pledge incidence and trade_base removed and the
+    # digest renewed when the tariff block became the trade term, issue 9): a new pledge and a rollback
+    # offered, a counter, renewals; `load` replays the
     # moves and refuses the save unless the digest matches
     session = saves.load(Path(__file__).parent / "data" / "save_before_typed_concessions.json")
     assert session.turn == 7 and "CN_BEEF" in [p.id for p in session.pledges()]
