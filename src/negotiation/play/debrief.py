@@ -12,7 +12,7 @@ from negotiation import api, plots
 from negotiation.config.models import Scenario
 from negotiation.history import Breached, Collapsed, EventFired, Lapse, OfferMade, Recovered, RetaliationSet, entries
 from negotiation.observation import Rollback
-from negotiation.play.moves import MoveError, describe_concession
+from negotiation.play.moves import MoveError
 from negotiation.play.session import Choice, Session
 from negotiation.results import RunResult, turn_label
 from negotiation.scoring import Score, score
@@ -279,10 +279,10 @@ def turning_points(result: RunResult, seat: str, chosen: set[int] | None = None)
                         rolled[(c.country, c.target)] = t
                 if kept:
                     add(t, ("deal", len(points)), f"{o.proposer} and {o.receiver} agreed: "
-                        + "; ".join(describe_concession(c) for c in kept))
+                        + "; ".join(c.describe() for c in kept))
             case OfferMade(offer=o, verdict="reject" | "counter" as verdict) if seat in (o.proposer, o.receiver):
                 add(t, ("refusal", o.proposer, o.receiver), f"{o.receiver} {verdict}ed {o.proposer}'s offer ("
-                    + "; ".join(describe_concession(c) for c in o.give + o.ask) + ")")
+                    + "; ".join(c.describe() for c in o.give + o.ask) + ")")
             case RetaliationSet(country=country, target=target, level=level):
                 surcharge[(country, target)] = level
                 if level > 0 and rolled.get((country, target)) == t:  # always told: it undoes the deal

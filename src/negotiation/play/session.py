@@ -111,14 +111,9 @@ class Relation:
     controls_on_me: float
 
 
-@dataclass(frozen=True)
-class Talk:
-    """One offer of the talks and what became of it (``reason``: why it was void, if it was)."""
-
-    turn: int
-    offer: Offer
-    verdict: str
-    reason: str
+# one offer of the talks and what became of it (``reason``: why it was void, if it was): the log's
+# own frozen entry, handed out as it is
+Talk = OfferMade
 
 
 @dataclass(frozen=True)
@@ -267,7 +262,7 @@ class Session:
     def talks(self, turn: int | None = None) -> list[Talk]:
         """Every offer of the talks at ``turn`` (default: this turn) and its verdict, in order."""
         turn = self.turn if turn is None else turn
-        return [Talk(e.turn, e.offer, e.verdict, e.reason or "") for e in entries(self.model.log, OfferMade, turn)]
+        return entries(self.model.log, OfferMade, turn)
 
     def happened(self, turn: int) -> list[Happening]:
         """What changed at ``turn`` besides the talks and events, in the log's order."""
