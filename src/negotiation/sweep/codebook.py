@@ -49,7 +49,7 @@ ENTRIES: tuple[Entry, ...] = (
           "One column per varied parameter, named by its dotted scenario key "
           "(e.g. countries.CN.preferences.patience).",
           "names, mappings and lists are stored as JSON text; quote dotted names in SQL: "
-          "SELECT \"world.allied_growth\" FROM runs"),
+          "SELECT \"market.lead_time_scale\" FROM runs"),
     # the truce: first breach
     Entry("held", "results", "bool", "-", "The truce held: never broke (engine before the economics rewrite) or "
           "never collapsed (after it, where a breach can heal).", "over the whole run"),
