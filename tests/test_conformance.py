@@ -13,7 +13,7 @@ def test_every_shipped_scenario_runs_to_the_end(name):
     result = run(name)
     assert len(result.records) == result.scenario.turns
     assert set(result.totals) == set(result.scenario.countries)
-    assert all(r["status"] in ("holds", "strained", "breached", "collapsed") for r in result.records)
+    assert all(r.status in ("holds", "strained", "breached", "collapsed") for r in result.records)
     assert result.timeline["allied_share"].between(0, 1).all()
 
 

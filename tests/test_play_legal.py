@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from negotiation import load_scenario
-from negotiation.observation import Concession, Decision
+from negotiation.observation import Decision, Rollback
 from negotiation.play import legal
 from negotiation.play.moves import MoveError
 from negotiation.play.session import Session
@@ -42,8 +42,8 @@ def test_a_surcharge_in_force_can_be_offered_back_as_a_rollback():
     while session.prompt.kind != "offers":
         session.submit_default()
     options = legal.offer_options(session, "CN", "US")
-    assert Concession("rollback", country="CN", target="US") in [o.concession for o in options if o.side == "give"]
-    assert Concession("rollback", country="CN", target="US") not in [o.concession for o in options
+    assert Rollback("CN", "US") in [o.concession for o in options if o.side == "give"]
+    assert Rollback("CN", "US") not in [o.concession for o in options
                                                                      if o.side == "ask"]
 
 

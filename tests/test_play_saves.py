@@ -1,6 +1,7 @@
 """Saves: atomic versioned JSON, resumed by replay; every broken save refused in one line."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -104,3 +105,11 @@ def test_a_broken_save_is_refused_with_one_clear_line(tmp_path, damage, message)
 def test_a_missing_save_is_named():
     with pytest.raises(SaveError, match="no such save file"):
         saves.load(__import__("pathlib").Path("/nonexistent/game.json"))
+
+
+def test_a_game_saved_before_the_log_and_concessions_were_typed_still_loads_and_verifies():
+    # made by 02c77de: a new pledge and a rollback offered, a counter, renewals; `load` replays the
+    # moves and refuses the save unless the digest matches
+    session = saves.load(Path(__file__).parent / "data" / "save_before_typed_concessions.json")
+    assert session.turn == 7 and "CN_BEEF" in [p.id for p in session.pledges()]
+    assert [t.verdict for t in session.talks(5)][:2] == ["counter", "accept"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from negotiation import load_scenario
 from negotiation.cli import main
+from negotiation.history import OfferMade, entries
 from negotiation.observation import Decision
 from negotiation.play import saves
 from negotiation.play.session import Session
@@ -49,9 +50,9 @@ def test_offers_answers_and_counters_can_be_scripted(tmp_path, capsys):
     code, save = play(tmp_path, json.dumps(moves))
     assert code == 0
     game = saves.load(save)
-    offers = [e for e in game.model.log if e["kind"] == "offer"]
+    offers = entries(game.model.log, OfferMade)
     # the US accepts the counter (a renewal it would offer itself); C1 is left to lapse
-    assert [(e["turn"], e["round"], e["offer"].proposer, e["verdict"]) for e in offers] == [
+    assert [(e.turn, e.round, e.offer.proposer, e.verdict) for e in offers] == [
         (5, 0, "US", "counter"), (5, 1, "CN", "accept"), (6, 0, "US", "reject")]
     assert game.model.broken.cause == "lapsed" and game.model.broken.pledge == "C1"
     assert "ran out unrenewed" in capsys.readouterr().out

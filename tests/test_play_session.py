@@ -3,8 +3,9 @@
 import pytest
 
 from negotiation import load_scenario, run
+from negotiation.history import OfferMade, entries
 from negotiation.model import TruceModel
-from negotiation.observation import Concession, Decision, Offer, Response
+from negotiation.observation import Decision, NewPledge, Offer, Renew, Response, Rollback
 from negotiation.play.moves import MoveError
 from negotiation.play.session import Session
 from negotiation.play.view import seat_view
@@ -72,8 +73,8 @@ def test_a_counter_offer_goes_to_the_next_round():
     menu = session.counter_menu()
     counter = menu.offer("CN", ["a1"])  # ask the US to renew U1, give nothing
     session.submit(Response("counter", counter))
-    verdicts = [e for e in session.model.log if e["kind"] == "offer" and e["turn"] == 5]
-    assert verdicts[-1]["round"] == 1 and verdicts[-1]["offer"] == counter
+    verdicts = entries(session.model.log, OfferMade, 5)
+    assert verdicts[-1].round == 1 and verdicts[-1].offer == counter
 
 
 @pytest.mark.parametrize(("make", "reason"), [
@@ -94,11 +95,11 @@ def test_an_impossible_action_is_refused_with_its_reason_and_changes_nothing(mak
 
 
 @pytest.mark.parametrize(("offer", "reason"), [
-    (Offer("CN", "US", (Concession("renew", pledge="C5"),), ()), "not renewable"),
-    (Offer("CN", "US", (Concession("renew", pledge="C1"),), ()), "can be renewed from turn 5"),
+    (Offer("CN", "US", (Renew("C5"),), ()), "not renewable"),
+    (Offer("CN", "US", (Renew("C1"),), ()), "can be renewed from turn 5"),
     (Offer("CN", "US", (), ()), "at least one concession"),
-    (Offer("US", "CN", (), (Concession("rollback", country="CN", target="US"),)), "must be made by CN"),
-    (Offer("CN", "US", (Concession("new", terms={"id": "CN_X", "to": "US", "instrument": "gift"}),), ()),
+    (Offer("US", "CN", (), (Rollback("CN", "US"),)), "must be made by CN"),
+    (Offer("CN", "US", (NewPledge(terms={"id": "CN_X", "to": "US", "instrument": "gift"}),), ()),
      "new pledge instrument"),
 ])
 def test_an_impossible_offer_is_refused_with_its_reason(offer, reason):
@@ -112,7 +113,7 @@ def test_a_new_pledge_offered_by_a_person_comes_into_force_when_accepted():
     session = Session(load_scenario("classroom_intro"), ["CN"])
     terms = {"id": "CN_BEEF", "to": "US", "instrument": "purchase", "level": 1.0, "cost": 0.05, "value": 0.1,
              "description": "Resume US beef purchases."}
-    session.submit([Offer("CN", "US", (Concession("new", terms=terms),), ())])
+    session.submit([Offer("CN", "US", (NewPledge(terms=terms),), ())])
     pledge = next(p for p in session.model.world.pledges if p.id == "CN_BEEF")
     assert (pledge.start, pledge.end, session.model.ids[pledge.giver]) == (0, 6, "CN")
     assert "CN_BEEF" in session.action_limits().pledges
@@ -172,7 +173,7 @@ def test_a_held_move_is_checked_at_once_and_a_seat_moves_once_per_step():
     session = Session(load_scenario("classroom_intro"), ["US", "CN"])
     assert [p.seat for p in session.pending()] == ["US", "CN"]
     with pytest.raises(MoveError, match="one offer per partner"):
-        session.submit_for("CN", [Offer("CN", "US", (Concession("rollback", country="CN", target="US"),), ())] * 2)
+        session.submit_for("CN", [Offer("CN", "US", (Rollback("CN", "US"),), ())] * 2)
     session.submit_for("CN", [])
     assert [p.seat for p in session.pending()] == ["US"] and session.inputs == []
     with pytest.raises(MoveError, match="CN has no move to make now"):
@@ -219,11 +220,11 @@ def test_the_read_api_tells_front_ends_what_the_engine_holds_without_handing_it_
     assert session.surcharges("CN")["US"] == relation.surcharge
     with pytest.raises(AttributeError):
         c1.end = 99  # a snapshot: changing it cannot change the game
-    while not any(e["kind"] == "offer" for e in m.log):  # on to the first talks
+    while not entries(m.log, OfferMade):  # on to the first talks
         session.submit_default()
-    turn = next(e["turn"] for e in m.log if e["kind"] == "offer")
-    talks = [e for e in m.log if e["kind"] == "offer" and e["turn"] == turn]
-    assert [(t.offer, t.verdict) for t in session.talks(turn)] == [(e["offer"], e["verdict"]) for e in talks]
+    turn = entries(m.log, OfferMade)[0].turn
+    talks = entries(m.log, OfferMade, turn)
+    assert [(t.offer, t.verdict) for t in session.talks(turn)] == [(e.offer, e.verdict) for e in talks]
 
 
 def test_the_read_api_and_the_truce_line_follow_a_breach_that_heals():

@@ -37,7 +37,7 @@ def test_the_security_and_leverage_terms_are_the_market_clearing():
     harm = clearing.harm[us]
     # the harm is the lost supply at the price the US pays (net of stocks), kt x USD/kg x 1e-3
     assert harm == pytest.approx(float((clearing.shortfall[us] * clearing.price[us]).sum()) * 1e-3)
-    assert row["security_loss.US"] == pytest.approx(harm) and harm > 3.0
+    assert row.country("US").security_loss == pytest.approx(harm) and harm > 3.0
     # a cut of x of its supply multiplies its price by (1 - x)^(-1/eps) (capped at the choke price)
     eps = load_market().goods["light"].elasticity
     x = clearing.shortfall[us, LIGHT] / clearing.allocation[us, LIGHT]
@@ -55,9 +55,9 @@ def test_what_c1_is_worth_to_the_us_is_what_its_suspension_costs_in_that_turn():
     model.step()  # C1 suspended: the full regime on the US
     us = model.index["US"]
     weights = model.world.weights
-    assert value == pytest.approx(weights[us, 2] * model.records[-1]["security_loss.US"])
+    assert value == pytest.approx(weights[us, 2] * model.records[-1].country("US").security_loss)
     assert cost == pytest.approx(weights[model.index["CN"], 4] * model.config.world.leverage_capture
-                                 * model.records[-1]["security_loss.US"])
+                                 * model.records[-1].country("US").security_loss)
 
 
 @pytest.mark.parametrize("months", [2.0, 4.0])

@@ -20,7 +20,7 @@ def test_every_outcome_and_series_column_a_run_produces_has_an_entry():
     for name in builtin_scenarios():
         result = run(name, seed=1, overrides={"turns": 2}, collect=True)
         undocumented = [c for c in [*result.outcome(), "turns"] if c != "misread" and entry(c, "results") is None]
-        undocumented += [c for c in result.records[0] if entry(c, "series") is None]
+        undocumented += [c for c in result.records[0].as_row() if entry(c, "series") is None]
         assert undocumented == [], f"{name}: add codebook entries for {undocumented}"
 
 

@@ -16,7 +16,7 @@ def test_the_declared_columns_are_those_a_run_produces(name):
     result = run(name, overrides={"turns": 2})
     assert outcome_columns(result.scenario) == [*result.outcome(), "turns"]
     declared = series_columns(result.scenario)
-    record = result.records[0]
+    record = result.records[0].as_row()
     assert list(declared) == [k for k in record if k != "turn"]
     assert declared == {k: type(v).__name__ for k, v in record.items() if k != "turn"}
 

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from negotiation import load_scenario, run
+from negotiation.history import EventFired, entries
 from negotiation.model import TruceModel
 
 SEEDS = range(40)
@@ -109,7 +110,7 @@ def test_one_changed_decision_sees_the_same_shocks_projects_and_noise():
 
     a = finished()
     b = finished(**{"countries.US.strategy": {"name": "tit_for_tat"}})
-    fired = [[(e["turn"], e["text"]) for e in m.log if e["kind"] == "event"] for m in (a, b)]
+    fired = [[(e.turn, e.text) for e in entries(m.log, EventFired)] for m in (a, b)]
     assert fired[0] == fired[1]
     assert a.event_rng.bit_generator.state == b.event_rng.bit_generator.state
     assert a.supply.rng.bit_generator.state == b.supply.rng.bit_generator.state

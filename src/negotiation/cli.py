@@ -300,11 +300,11 @@ def _print_summary(result) -> None:
         table.add_column(col, justify="right" if col != "country" else "left")
     for cid, total in result.totals.items():
         table.add_row(cid, sc.countries[cid].strategy.name, f"{total:,.1f}",
-                      f"{100 * last[f'tariff_out.{cid}']:.1f} %", f"{last[f'control_on.{cid}']:.2f}")
+                      f"{100 * last.countries[cid].tariff_out:.1f} %", f"{last.countries[cid].control_on:.2f}")
     console.print(table)
-    console.print(f"End state ({turn_label(sc, last['turn'])}): truce {last['status']}; allied share of processing "
-                  f"{100 * last['allied_share']:.1f} %; China's share (leverage) {100 * last['china_share']:.1f} %; "
-                  f"{last['pledges_honoured']}/{last['pledges_active']} pledges in force honoured.")
+    console.print(f"End state ({turn_label(sc, last.turn)}): truce {last.status}; allied share of processing "
+                  f"{100 * last.allied_share:.1f} %; China's share (leverage) {100 * last.china_share:.1f} %; "
+                  f"{last.pledges_honoured}/{last.pledges_active} pledges in force honoured.")
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:

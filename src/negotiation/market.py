@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from scipy.special import ndtri
 
+from negotiation.config.constants import TURNS_PER_YEAR
 from negotiation.config.market import GOODS, STAGES, MarketConfig
 
 USD_BN_PER_KT_USD_KG = 1e-3  # 1 kt at 1 USD/kg = USD 1 m = USD 0.001 bn
@@ -359,8 +360,8 @@ def params_from(countries: Mapping, config: MarketConfig) -> MarketParams:
         elasticity=np.array([config.goods[g].elasticity for g in GOODS]),
         choke=price * np.array([config.goods[g].choke_multiple for g in GOODS]),
         world_demand=world, demand_share=demand_share,
-        demand_growth=(1.0 + config.demand_growth) ** (1 / 12) - 1.0,
-        supplier_growth=(1.0 + config.supplier_growth) ** (1 / 12) - 1.0,
+        demand_growth=(1.0 + config.demand_growth) ** (1 / TURNS_PER_YEAR) - 1.0,
+        supplier_growth=(1.0 + config.supplier_growth) ** (1 / TURNS_PER_YEAR) - 1.0,
         capacity=capacity, mining_limit=mining_limit, stock_initial=months, stock_target=target,
         fill_rate=config.fill_rate_months, unit_cost=unit_cost, split=split,
         heavy_investment_share=p.heavy_investment_share, expansion_share=p.expansion_share,

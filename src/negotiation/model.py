@@ -18,8 +18,21 @@ from negotiation import payoffs, truce
 from negotiation.config.constants import TURNS_PER_YEAR
 from negotiation.config.models import Scenario
 from negotiation.config.resolve import DEFAULT_SCENARIO, resolve, with_overrides
+from negotiation.history import (
+    Breached,
+    Collapsed,
+    CountryTurn,
+    EventFired,
+    Lapse,
+    LogEntry,
+    OfferMade,
+    Recovered,
+    RetaliationSet,
+    TurnRecord,
+    entries,
+)
 from negotiation.negotiation import Bargaining, new_pledge_spec, proposals
-from negotiation.observation import Decision, Observation, Offer, Stakes
+from negotiation.observation import Decision, Observation, Offer, Renew, Stakes
 from negotiation.reporters import outcome_reporters
 from negotiation.stakes import Outlook, Relation, stakes
 from negotiation.strategies import Strategy, make_strategy
@@ -110,8 +123,8 @@ class TruceModel(mesa.Model):
         self.seen: dict[tuple[int, int], list[float | None]] = {}
         self.pledge_levels: dict[str, list[float | None]] = {p.id: [] for p in self.world.pledges}
         self.pledge_seen: dict[str, list[float | None]] = {p.id: [] for p in self.world.pledges}
-        self.records: list[dict[str, Any]] = []
-        self.log: list[dict[str, Any]] = []
+        self.records: list[TurnRecord] = []
+        self.log: list[LogEntry] = []
         self.totals = np.zeros(n)
         self._games = [(self.index[g.players[0]], self.index[g.players[1]], (g.T, g.R, g.P, g.S))
                        for g in scenario.games]
@@ -226,7 +239,7 @@ class TruceModel(mesa.Model):
         elif event.kind == "withdraw" and self.collapse is None:
             self._collapse(truce.Collapse(t, event.country, "withdrawal"))
         self.changes += 1
-        self.log.append({"turn": t, "kind": "event", "event": event.kind, "text": event.text})
+        self.log.append(EventFired(t, event.kind, event.text))
 
     # --- pledges --------------------------------------------------------------------
     def active_pledges(self, t: int) -> list[PledgeState]:
@@ -245,12 +258,13 @@ class TruceModel(mesa.Model):
     def _lapses(self, t: int) -> None:
         lapsed = [p for p in self.world.pledges if p.end == t]
         for p in lapsed:
-            self.log.append({"turn": t, "kind": "lapse", "pledge": p.id})
+            self.log.append(Lapse(t, p.id))
         major = [p for p in lapsed if p.spec.major]
         if major and self.collapse is None:
-            talks = [(e["offer"].proposer, e["offer"].receiver,
-                      {c.pledge for c in e["offer"].give + e["offer"].ask if c.kind == "renew"}, e["verdict"])
-                     for e in self.log if e["kind"] == "offer" and e["turn"] == t]
+            talks = [(e.offer.proposer, e.offer.receiver,
+                      {c.pledge for c in e.offer.give + e.offer.ask if isinstance(c, Renew)},
+                      e.verdict)
+                     for e in entries(self.log, OfferMade, t)]
             p = major[0]
             who = truce.lapse_blame(p.id, self.ids[p.giver], talks)
             self._breach(truce.Break(t, who, p.id, "lapsed"))
@@ -269,8 +283,7 @@ class TruceModel(mesa.Model):
                 j, level = self.index[partner], max(0.0, level)
                 if level != self.world.retaliation[i, j]:
                     # logged so debriefs and reports can show when a tariff war started and ended
-                    self.log.append({"turn": self.turn, "kind": "retaliation", "country": self.ids[i],
-                                     "target": partner, "level": level})
+                    self.log.append(RetaliationSet(self.turn, self.ids[i], partner, level))
                 self.world.retaliation[i, j] = level
 
     def _observe(self, levels: dict[str, float], t: int) -> dict[str, float]:
@@ -414,7 +427,7 @@ class TruceModel(mesa.Model):
         elif not hit and self.open_breach is not None and self.collapse is None:
             self.open_breach = None
             self.recoveries += 1
-            self.log.append({"turn": t, "kind": "recovery"})
+            self.log.append(Recovered(t))
         for i, decision in enumerate(decisions):
             if decision.withdraw and self.collapse is None:
                 self._collapse(truce.Collapse(t, self.ids[i], "withdrawal"))
@@ -436,11 +449,11 @@ class TruceModel(mesa.Model):
         self.open_breach = breach
         if self.broken is None:
             self.broken = breach
-        self.log.append({"turn": breach.turn, "kind": "breach", "breach": breach})
+        self.log.append(Breached(breach.turn, breach))
 
     def _collapse(self, collapse: truce.Collapse) -> None:
         self.collapse = collapse
-        self.log.append({"turn": collapse.turn, "kind": "collapse", "collapse": collapse})
+        self.log.append(Collapsed(collapse.turn, collapse))
 
     @property
     def cooperation_rate(self) -> float:
@@ -450,22 +463,17 @@ class TruceModel(mesa.Model):
 
     def _record(self, t: int, pay: np.ndarray, terms: payoffs.Terms, levels: dict[str, float]) -> None:
         w = self.world
-        row: dict[str, Any] = {"turn": t, "status": self.status, "allied_share": w.allied_share,
-                               "china_share": w.china_share,
-                               "pledges_honoured": sum(1 for v in levels.values() if v >= 1.0),
-                               "pledges_active": len(levels)}
         controls = w.supplier_controls()
-        for c in self.countries:
-            i = c.index
-            row[f"payoff.{c.cid}"] = float(pay[i])
-            row[f"total.{c.cid}"] = float(self.totals[i])
-            row[f"tariff_out.{c.cid}"] = float(w.tariffs[i].sum() / max(1, len(self.ids) - 1))
-            row[f"control_on.{c.cid}"] = float(controls[i])
-            row[f"trade_loss.{c.cid}"] = float(terms.trade[i])
-            row[f"security_loss.{c.cid}"] = float(terms.security[i])
-        if self.supply is not None:
-            row.update(self.supply.record())
-        self.records.append(row)
+        countries = {c.cid: CountryTurn(payoff=float(pay[c.index]), total=float(self.totals[c.index]),
+                                        tariff_out=float(w.tariffs[c.index].sum() / max(1, len(self.ids) - 1)),
+                                        control_on=float(controls[c.index]), trade_loss=float(terms.trade[c.index]),
+                                        security_loss=float(terms.security[c.index]))
+                     for c in self.countries}
+        self.records.append(TurnRecord(turn=t, status=self.status, allied_share=w.allied_share,
+                                       china_share=w.china_share,
+                                       pledges_honoured=sum(1 for v in levels.values() if v >= 1.0),
+                                       pledges_active=len(levels), countries=MappingProxyType(countries),
+                                       market=self.supply.record() if self.supply is not None else None))
 
     # --- what a country sees ---------------------------------------------------------
     def observe(self, i: int) -> Observation:

@@ -8,12 +8,13 @@ pledges, rollbacks lift retaliation tariffs, new pledges come into force.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
 from pydantic import ValidationError
 
 from negotiation.config.models import Pledge
-from negotiation.observation import Concession, Observation, Offer, Response
+from negotiation.history import OfferMade
+from negotiation.observation import Concession, NewPledge, Observation, Offer, Renew, Response, Rollback, renewable_now
 
 if TYPE_CHECKING:
     from negotiation.model import TruceModel
@@ -37,29 +38,31 @@ def check_offer(model: TruceModel, offer: Offer, t: int) -> str | None:
 
 
 def _check_concession(model: TruceModel, c: Concession, giver: str, receiver: str, t: int, window: int) -> str | None:
-    if c.kind == "renew":
-        p = next((p for p in model.world.pledges if p.id == c.pledge), None)
-        if p is None:
-            return f"no pledge '{c.pledge}'"
-        if (model.ids[p.giver], model.ids[p.receiver]) != (giver, receiver):
-            return f"pledge {p.id} is from {model.ids[p.giver]} to {model.ids[p.receiver]}, not {giver} to {receiver}"
-        if not p.spec.renewable:
-            return f"pledge {p.id} is not renewable"
-        if not 0 <= p.end - t <= window:
-            return f"pledge {p.id} ends at turn {p.end}; it can be renewed from turn {p.end - window} to {p.end}"
-        return None
-    if c.kind == "rollback":
-        if (c.country, c.target) != (giver, receiver):
-            return f"a rollback given by {giver} lifts {giver}'s tariffs on {receiver}"
-        return None
-    if c.kind == "new":
-        terms = c.terms or {}
-        if terms.get("to") != receiver:
-            return f"a new pledge from {giver} must be 'to: {receiver}'"
-        if any(p.id == terms.get("id") for p in model.world.pledges):
-            return f"pledge id '{terms.get('id')}' is taken"
-        return _check_terms(model, terms, t)
-    return f"unknown concession kind '{c.kind}'; allowed: renew, rollback, new"
+    match c:
+        case Renew(pledge=pledge):
+            p = next((p for p in model.world.pledges if p.id == pledge), None)
+            if p is None:
+                return f"no pledge '{pledge}'"
+            if (model.ids[p.giver], model.ids[p.receiver]) != (giver, receiver):
+                return (f"pledge {p.id} is from {model.ids[p.giver]} to {model.ids[p.receiver]}, "
+                        f"not {giver} to {receiver}")
+            if not p.spec.renewable:
+                return f"pledge {p.id} is not renewable"
+            if not renewable_now(p.end, t, window):
+                return f"pledge {p.id} ends at turn {p.end}; it can be renewed from turn {p.end - window} to {p.end}"
+            return None
+        case Rollback(country=country, target=target):
+            if (country, target) != (giver, receiver):
+                return f"a rollback given by {giver} lifts {giver}'s tariffs on {receiver}"
+            return None
+        case NewPledge(terms=terms):
+            if terms.get("to") != receiver:
+                return f"a new pledge from {giver} must be 'to: {receiver}'"
+            if any(p.id == terms.get("id") for p in model.world.pledges):
+                return f"pledge id '{terms.get('id')}' is taken"
+            return _check_terms(model, terms, t)
+        case _:
+            assert_never(c)
 
 
 def new_pledge_spec(model: TruceModel, terms: dict, t: int) -> Pledge:
@@ -85,15 +88,16 @@ def _apply(model: TruceModel, offer: Offer, t: int) -> None:
     window = model.config.negotiation.renewal_window
     for side, giver in (("give", offer.proposer), ("ask", offer.receiver)):
         for c in getattr(offer, side):
-            if c.kind == "renew":
-                p = next(p for p in model.world.pledges if p.id == c.pledge)
-                if 0 <= p.end - t <= window:  # the other side's identical offer may have renewed it
-                    p.end = max(p.end, t) + term
-                    p.renewals += 1
-            elif c.kind == "rollback":
-                model.world.retaliation[model.index[c.country], model.index[c.target]] = 0.0
-            elif c.kind == "new":
-                model.add_pledge(giver, dict(c.terms or {}), t)
+            match c:
+                case Renew(pledge=pledge):
+                    p = next(p for p in model.world.pledges if p.id == pledge)
+                    if renewable_now(p.end, t, window):  # the other side's identical offer may have renewed it
+                        p.end = max(p.end, t) + term
+                        p.renewals += 1
+                case Rollback(country=country, target=target):
+                    model.world.retaliation[model.index[country], model.index[target]] = 0.0
+                case NewPledge(terms=terms):
+                    model.add_pledge(giver, dict(terms), t)
 
 
 def _distinct(offers: list[Offer]) -> list[Offer]:
@@ -157,8 +161,7 @@ class Bargaining:
                 offer = self.queue[self.position]
                 why = check_offer(self.model, offer, self.t)
                 if why:
-                    self.model.log.append({"turn": self.t, "kind": "offer", "round": self.round, "offer": offer,
-                                           "verdict": "invalid", "reason": why})
+                    self.model.log.append(OfferMade(self.t, self.round, offer, "invalid", why))
                     self.position += 1
                     continue
                 receiver = self.by_id[offer.receiver].strategy
@@ -178,8 +181,7 @@ class Bargaining:
         self._settle(offer, response)
 
     def _settle(self, offer: Offer, response: Response) -> None:
-        self.model.log.append({"turn": self.t, "kind": "offer", "round": self.round, "offer": offer,
-                               "verdict": response.verdict})
+        self.model.log.append(OfferMade(self.t, self.round, offer, response.verdict))
         if response.verdict == "accept":
             _apply(self.model, offer, self.t)
         elif (response.verdict == "counter" and response.counter is not None

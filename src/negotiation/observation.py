@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True)
@@ -111,19 +112,44 @@ class Observation:
         """Renewable pledges from giver to receiver whose end is within the renewal window."""
         return [p for p in self.pledges
                 if p.giver == giver and p.receiver == receiver and p.renewable
-                and 0 <= p.end - self.turn <= self.renewal_window]
+                and renewable_now(p.end, self.turn, self.renewal_window)]
+
+
+def renewable_now(end: int, turn: int, window: int) -> bool:
+    """Whether a pledge that ends at turn ``end`` can be renewed at ``turn``: from ``window``
+    turns before its end up to its end turn itself (the one place this rule is written)."""
+    return 0 <= end - turn <= window
+
+
+# One thing traded, a tagged union: renew a pledge, roll back a retaliation tariff, or make a
+# new pledge. ``kind`` is the tag in plain data (saves, moves files); code dispatches on the type.
+@dataclass(frozen=True)
+class Renew:
+    """Renew pledge ``pledge`` for another renewal term."""
+
+    kind: ClassVar[str] = "renew"
+    pledge: str
 
 
 @dataclass(frozen=True)
-class Concession:
-    """One thing traded: renew a pledge, roll back a retaliation tariff, or a new pledge."""
+class Rollback:
+    """Lift ``country``'s retaliation surcharge on ``target``."""
 
-    kind: str  # "renew" | "rollback" | "new"
-    pledge: str | None = None
-    country: str | None = None
-    target: str | None = None
+    kind: ClassVar[str] = "rollback"
+    country: str
+    target: str
+
+
+@dataclass(frozen=True)
+class NewPledge:
+    """A new pledge with ``terms`` as a profile writes them (id, to, instrument, level, ...)."""
+
+    kind: ClassVar[str] = "new"
     # a dict cannot be hashed; offers are compared as sets of concessions, so terms only count in ==
-    terms: dict | None = field(default=None, hash=False)
+    terms: dict[str, Any] = field(hash=False)
+
+
+Concession = Renew | Rollback | NewPledge
 
 
 @dataclass(frozen=True)

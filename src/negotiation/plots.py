@@ -43,10 +43,9 @@ def _turn_axis(ax, result: RunResult) -> None:
 
 def payoffs(result: RunResult) -> Figure:
     """Cumulative payoff of each country over the turns."""
-    tl = result.timeline
     fig, ax = subplots(figsize=(8, 4.5), layout="constrained")
     for cid in result.totals:
-        ax.plot(tl["turn"], tl[f"total.{cid}"], label=cid, linewidth=2)
+        ax.plot(result.turns(), [f.total for f in result.path(cid)], label=cid, linewidth=2)
     ax.axhline(0, color="grey", linewidth=0.5)
     _mark_break(ax, result)
     _turn_axis(ax, result)
@@ -73,11 +72,12 @@ def compliance(result: RunResult) -> Figure:
 
 def instruments(result: RunResult) -> Figure:
     """Mean tariff each country imposes, and the supplier's export controls on each country."""
-    tl = result.timeline
+    turns = result.turns()
     fig, (top, bottom) = subplots(2, 1, figsize=(8, 6), sharex=True, layout="constrained")
     for cid in result.totals:
-        top.plot(tl["turn"], 100 * tl[f"tariff_out.{cid}"], label=cid)
-        bottom.step(tl["turn"], tl[f"control_on.{cid}"], where="mid", label=cid)
+        path = result.path(cid)
+        top.plot(turns, [100 * f.tariff_out for f in path], label=cid)
+        bottom.step(turns, [f.control_on for f in path], where="mid", label=cid)
     top.set_ylabel("mean tariff imposed (%)")
     bottom.set_ylabel("export controls faced (0-1)")
     bottom.set_ylim(-0.05, 1.05)
@@ -90,10 +90,12 @@ def instruments(result: RunResult) -> Figure:
 
 def capacity(result: RunResult) -> Figure:
     """Allied share of processing capacity against China's share (its leverage)."""
-    tl = result.timeline
     fig, ax = subplots(figsize=(8, 4), layout="constrained")
-    ax.plot(tl["turn"], 100 * tl["allied_share"], label="allied capacity share", linewidth=2, color="#2471a3")
-    ax.plot(tl["turn"], 100 * tl["china_share"], label="China's share (leverage)", linewidth=2, color="#c0392b")
+    turns = result.turns()
+    ax.plot(turns, [100 * r.allied_share for r in result.records], label="allied capacity share", linewidth=2,
+            color="#2471a3")
+    ax.plot(turns, [100 * r.china_share for r in result.records], label="China's share (leverage)", linewidth=2,
+            color="#c0392b")
     ax.set_ylabel("% of world processing")
     ax.set_ylim(0, 100)
     _mark_break(ax, result)
@@ -108,14 +110,14 @@ def compare_payoffs(results: dict[str, RunResult], country: str) -> Figure:
     counterfactuals: the player's game against the seat played by a strategy)."""
     fig, ax = subplots(figsize=(8, 4.5), layout="constrained")
     for n, (label, result) in enumerate(results.items()):
-        tl = result.timeline
+        totals = [f.total for f in result.path(country)]
         # the player's game drawn thick and the alternatives dashed, so identical runs stay visible
-        ax.plot(tl["turn"], tl[f"total.{country}"], label=label, linewidth=4 if n == 0 else 1.5,
+        ax.plot(result.turns(), totals, label=label, linewidth=4 if n == 0 else 1.5,
                 linestyle="-" if n == 0 else "--", alpha=0.6 if n == 0 else 1.0)
         for b in result.breaches:
-            ax.plot(b.turn, tl[f"total.{country}"].iloc[b.turn], ".", color="crimson", alpha=0.4)
+            ax.plot(b.turn, totals[b.turn], ".", color="crimson", alpha=0.4)
         if result.collapse is not None:
-            ax.plot(result.collapse.turn, tl[f"total.{country}"].iloc[result.collapse.turn], "x", color="crimson")
+            ax.plot(result.collapse.turn, totals[result.collapse.turn], "x", color="crimson")
     first = next(iter(results.values()))
     ax.axhline(0, color="grey", linewidth=0.5)
     _turn_axis(ax, first)

@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from negotiation.config.constants import MONTHS_PER_TURN, MONTHS_PER_YEAR
 from negotiation.config.models import Scenario
+from negotiation.history import COVER_COLUMN, MARKET_SHARES, CountryTurn, LogEntry, OfferMade, TurnRecord, entries
+from negotiation.observation import Concession, NewPledge, Renew, Rollback
 from negotiation.truce import Break, Collapse
 
 if TYPE_CHECKING:
@@ -22,20 +25,20 @@ def turn_label(scenario: Scenario, turn: int) -> str:
     if scenario.turn_label == "round":
         return f"round {turn}"
     year, month = (int(x) for x in scenario.start.split("-")[:2])
-    months = year * 12 + month - 1 + turn
-    return f"{months // 12}-{months % 12 + 1:02d}"
+    months = year * MONTHS_PER_YEAR + month - 1 + turn * MONTHS_PER_TURN
+    return f"{months // MONTHS_PER_YEAR}-{months % MONTHS_PER_YEAR + 1:02d}"
 
 
 @dataclass
 class RunResult:
     scenario: Scenario
     seed: int
-    records: list[dict[str, Any]]
+    records: list[TurnRecord]
     pledge_levels: dict[str, list[float | None]]
     pledge_seen: dict[str, list[float | None]]
     broken: Break | None
     totals: dict[str, float]
-    log: list[dict[str, Any]] = field(default_factory=list)
+    log: list[LogEntry] = field(default_factory=list)
     collapse: Collapse | None = None
     breaches: list[Break] = field(default_factory=list)
     recoveries: int = 0
@@ -53,10 +56,18 @@ class RunResult:
         """The truce never collapsed (breaches may have happened and healed)."""
         return self.collapse is None
 
+    def turns(self) -> list[int]:
+        """The turns played, in order."""
+        return [r.turn for r in self.records]
+
+    def path(self, country: str) -> list[CountryTurn]:
+        """One country's figures turn by turn."""
+        return [r.countries[country] for r in self.records]
+
     @property
     def timeline(self) -> pd.DataFrame:
         """One row per turn: status, allied share, China's share, and per-country columns."""
-        frame = pd.DataFrame.from_records(self.records)
+        frame = pd.DataFrame.from_records([r.as_row() for r in self.records])
         frame.insert(1, "date", [turn_label(self.scenario, t) for t in frame["turn"]])
         return frame
 
@@ -68,7 +79,7 @@ class RunResult:
 
     def outcome(self) -> dict[str, Any]:
         """The flat outcome of the run, as kept in sweep tables."""
-        last = self.records[-1] if self.records else {}
+        last = self.records[-1] if self.records else None
         c = self.collapse
         row: dict[str, Any] = {
             "held": self.held,
@@ -84,10 +95,19 @@ class RunResult:
             "breaker": self.broken.country if self.broken else None,
             "break_pledge": self.broken.pledge if self.broken else None,
             "break_cause": self.broken.cause if self.broken else None,
-            "allied_share": last.get("allied_share"),
-            "china_share": last.get("china_share"),
+            "allied_share": last.allied_share if last else None,
+            "china_share": last.china_share if last else None,
         }
         row.update({f"payoff.{c}": v for c, v in self.totals.items()})
+        markets = [r.market for r in self.records if r.market is not None]
+        if markets:  # the rare-earth market: prices over the run, allied shares and stocks at its end
+            end = markets[-1]
+            for good in ("light", "heavy"):  # history.MARKET_PRICES
+                prices = [getattr(m, f"price_{good}") for m in markets]
+                row[f"mean_price_{good}"] = sum(prices) / len(prices)
+                row[f"peak_price_{good}"] = max(prices)
+            row.update({name: getattr(end, name) for name in MARKET_SHARES})
+            row.update({f"{COVER_COLUMN}.{cid}": months for cid, months in end.cover.items()})
         return row
 
     def summary(self) -> dict[str, Any]:
@@ -102,8 +122,7 @@ class RunResult:
                       "cooperation_rate": self.cooperation_rate,
                       "mutual_defection_turns": self.mutual_defection_turns, "text": self.describe_truce()},
             "payoffs": self.totals,
-            "final": {k: v for k, v in (self.records[-1].items() if self.records else [])
-                      if not k.startswith(("payoff.", "total."))},
+            "final": self._final(),
             "renewals": [e for e in self.negotiations() if e["verdict"] == "accept"],
         }
 
@@ -119,25 +138,28 @@ class RunResult:
             return f"The truce held for all {len(self.records)} turns{incidents}."
         return "The truce " + self.collapse.describe(self._label(self.collapse.turn)) + f"{incidents}."
 
+    def _final(self) -> dict[str, Any]:
+        """The last turn's row without the payoffs (``payoffs`` holds the totals)."""
+        if not self.records:
+            return {}
+        return {k: v for k, v in self.records[-1].as_row().items() if not k.startswith(("payoff.", "total."))}
+
     def _label(self, turn: int) -> str:
         return turn_label(self.scenario, turn)
 
     def negotiations(self) -> list[dict[str, Any]]:
         """Every offer made, as plain dicts: turn, from, to, gives, asks, verdict."""
-        out = []
-        for e in self.log:
-            if e["kind"] != "offer":
-                continue
-            o = e["offer"]
-            out.append({"turn": e["turn"], "from": o.proposer, "to": o.receiver,
-                        "give": [_concession_text(c) for c in o.give], "ask": [_concession_text(c) for c in o.ask],
-                        "verdict": e["verdict"]})
-        return out
+        return [{"turn": e.turn, "from": e.offer.proposer, "to": e.offer.receiver,
+                 "give": [_concession_text(c) for c in e.offer.give], "ask": [_concession_text(c) for c in e.offer.ask],
+                 "verdict": e.verdict}
+                for e in entries(self.log, OfferMade)]
 
 
-def _concession_text(c) -> str:
-    if c.kind == "renew":
-        return f"renew {c.pledge}"
-    if c.kind == "rollback":
-        return f"roll back {c.country} tariffs on {c.target}"
-    return f"new pledge {(c.terms or {}).get('id', '?')}"
+def _concession_text(c: Concession) -> str:
+    match c:
+        case Renew(pledge=pledge):
+            return f"renew {pledge}"
+        case Rollback(country=country, target=target):
+            return f"roll back {country} tariffs on {target}"
+        case NewPledge(terms=terms):
+            return f"new pledge {terms.get('id', '?')}"

@@ -55,10 +55,12 @@ def metric(result: RunResult, country: str, objective: Objective) -> float:
         return float(result.collapse.turn if result.collapse else len(records))
     if not records:
         return 0.0
-    if kind in ("allied_share", "china_share"):
-        return float(records[-1][kind])
+    if kind == "allied_share":
+        return float(records[-1].allied_share)
+    if kind == "china_share":
+        return float(records[-1].china_share)
     column = {"controls_faced": "control_on", "tariff_imposed": "tariff_out", "trade_loss": "trade_loss"}[kind]
-    values = [float(r[f"{column}.{country}"]) for r in records]
+    values = [float(getattr(r.countries[country], column)) for r in records]
     return sum(values) if kind == "trade_loss" else sum(values) / len(values)
 
 

@@ -29,15 +29,19 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache, wraps
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
-from negotiation.config.market import GOODS, STAGES, MarketConfig, load_market
+from negotiation.config.market import GOODS, MarketConfig, load_market
 from negotiation.config.models import Scenario
+from negotiation.history import MarketTurn
 from negotiation.market import (
     HEAVY,
     LIGHT,
+    MAGNETS,
+    MINING,
     REFINING,
     Clearing,
     MarketParams,
@@ -271,25 +275,21 @@ class Supply:
         return self._growth
 
     @_timed
-    def record(self) -> dict[str, float]:
-        """This turn's market columns for the run's timeline: the prices it cleared at (outside the
+    def record(self) -> MarketTurn:
+        """This turn's market for the run's records: the prices it cleared at (outside the
         supplier, weighted by what each country received; and the world price without controls),
-        and, as the turn leaves the market, the allied share of capacity by stage and good, each
-        importer's stock in months of its light consumption, and the supplier's leverage."""
+        and, as the turn leaves the market, the allied share of capacity by stage and good, the
+        supplier's leverage and each importer's stock in months of its light consumption."""
         c = self.clearing
         after = self.state.base  # the market after this month: capacity and stocks as the turn leaves them
         price, world, allied = c.mean_price.tolist(), c.world_price.tolist(), after.allied_share.tolist()
-        row: dict[str, float] = {}
-        for g, good in enumerate(GOODS):
-            row[f"price_{good}"] = price[g]
-            row[f"world_price_{good}"] = world[g]
-            for st, stage in enumerate(STAGES):
-                row[f"allied_{stage}_{good}"] = allied[st][g]
         cover = after.cover[:, LIGHT].tolist()
-        for i in self._importers:
-            row[f"cover_months.{self.params.ids[i]}"] = cover[i]
-        row["leverage"] = c.leverage
-        return row
+        return MarketTurn(price_light=price[LIGHT], price_heavy=price[HEAVY], world_price_light=world[LIGHT],
+                          world_price_heavy=world[HEAVY], allied_mining_light=allied[MINING][LIGHT],
+                          allied_mining_heavy=allied[MINING][HEAVY], allied_refining_light=allied[REFINING][LIGHT],
+                          allied_refining_heavy=allied[REFINING][HEAVY], allied_magnets_light=allied[MAGNETS][LIGHT],
+                          allied_magnets_heavy=allied[MAGNETS][HEAVY], leverage=c.leverage,
+                          cover=MappingProxyType({self.params.ids[i]: cover[i] for i in self._importers}))
 
 
 __all__ = ["APRIL_REGIME", "HEAVY", "LIGHT", "OUTLOOK_TURNS", "Supply", "good_levels", "market_params"]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from negotiation import api, plots
 from negotiation.config.models import Scenario
+from negotiation.history import Breached, Collapsed, EventFired, Lapse, OfferMade, Recovered, RetaliationSet, entries
 from negotiation.play.moves import describe_concession
 from negotiation.results import RunResult, turn_label
 from negotiation.scoring import Score, score
@@ -155,7 +156,7 @@ def _breach(result: RunResult, b: Break, seat: str) -> str:
     what = f"{b.pledge} ({_short(spec[1].description.rstrip('.'))})" if spec else b.pledge
     text = f"breach, at {_when(sc, b.turn)} by {who} over {what}: {CAUSES[b.cause]}"
     if b.cause == "event":
-        fired = [e["text"] for e in result.log if e["kind"] == "event" and e["turn"] <= b.turn and e["text"]]
+        fired = [e.text for e in entries(result.log, EventFired) if e.turn <= b.turn and e.text]
         if fired:
             text += f' ("{_short(fired[-1], 120)}")'
     return text
@@ -175,36 +176,33 @@ def turning_points(result: RunResult, seat: str) -> list[str]:
 
     healing: Break | None = None  # the open breach a recovery heals
     for e in result.log:
-        t, kind = e["turn"], e["kind"]
-        if kind == "event" and e["text"]:
-            add(t, ("event", len(points)), f"event: {_short(e['text'].split('. ')[0], 120)}")
-        elif kind == "offer" and e["verdict"] == "accept":
-            o = e["offer"]
-            add(t, ("deal", len(points)), f"{o.proposer} and {o.receiver} agreed: "
-                + "; ".join(describe_concession(c) for c in o.give + o.ask))
-        elif kind == "offer" and e["verdict"] in ("reject", "counter") and seat in (e["offer"].proposer,
-                                                                                     e["offer"].receiver):
-            o = e["offer"]
-            add(t, ("refusal", o.proposer, o.receiver), f"{o.receiver} {e['verdict']}ed {o.proposer}'s offer ("
-                + "; ".join(describe_concession(c) for c in o.give + o.ask) + ")")
-        elif kind == "retaliation":
-            pair = (e["country"], e["target"])
-            text = (f"{pair[0]} raised its tariff surcharge on {pair[1]} to {100 * e['level']:.0f} points"
-                    if e["level"] > 0 else f"{pair[0]} lifted its tariff surcharge on {pair[1]}")
-            add(t, ("tariff", *pair), text)
-        elif kind == "lapse":
-            add(t, ("lapse", e["pledge"]), f"{e['pledge']} lapsed unrenewed")
-        elif kind == "breach":  # every breach, recovery and the collapse: the truce's own story
-            healing = e["breach"]
-            points.append((t, f"the truce was breached by {_who(healing.country, seat)} over {healing.pledge} "
-                              f"({healing.cause})"))
-        elif kind == "recovery":
-            since = f" (breached at turn {healing.turn})" if healing is not None else ""
-            points.append((t, f"the breach healed: every major pledge honoured again{since}"))
-            healing = None
-        elif kind == "collapse":
-            c = e["collapse"]
-            points.append((t, f"the truce collapsed ({c.cause.replace('_', ' ')}, started by {_who(c.country, seat)})"))
+        t = e.turn
+        match e:
+            case EventFired(text=text) if text:
+                add(t, ("event", len(points)), f"event: {_short(text.split('. ')[0], 120)}")
+            case OfferMade(offer=o, verdict="accept"):
+                add(t, ("deal", len(points)), f"{o.proposer} and {o.receiver} agreed: "
+                    + "; ".join(describe_concession(c) for c in o.give + o.ask))
+            case OfferMade(offer=o, verdict="reject" | "counter" as verdict) if seat in (o.proposer, o.receiver):
+                add(t, ("refusal", o.proposer, o.receiver), f"{o.receiver} {verdict}ed {o.proposer}'s offer ("
+                    + "; ".join(describe_concession(c) for c in o.give + o.ask) + ")")
+            case RetaliationSet(country=country, target=target, level=level):
+                text = (f"{country} raised its tariff surcharge on {target} to {100 * level:.0f} points"
+                        if level > 0 else f"{country} lifted its tariff surcharge on {target}")
+                add(t, ("tariff", country, target), text)
+            case Lapse(pledge=pledge):
+                add(t, ("lapse", pledge), f"{pledge} lapsed unrenewed")
+            case Breached(breach=breach):  # every breach, recovery and the collapse: the truce's own story
+                healing = breach
+                points.append((t, f"the truce was breached by {_who(breach.country, seat)} over {breach.pledge} "
+                                  f"({breach.cause})"))
+            case Recovered():
+                since = f" (breached at turn {healing.turn})" if healing is not None else ""
+                points.append((t, f"the breach healed: every major pledge honoured again{since}"))
+                healing = None
+            case Collapsed(collapse=c):
+                points.append((t, f"the truce collapsed ({c.cause.replace('_', ' ')}, "
+                                  f"started by {_who(c.country, seat)})"))
     threshold = sc.world.honour_threshold
     for pid, (giver, spec) in _pledges(sc).items():
         if seat not in (giver, spec.to):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from negotiation.negotiation import Question
-from negotiation.observation import Concession, Decision, Offer, Response
+from negotiation.observation import Concession, Decision, Offer, Renew, Response, Rollback
 from negotiation.play.moves import MoveError, describe_concession
 
 if TYPE_CHECKING:
@@ -78,9 +78,9 @@ def offer_options(session: Session, seat: str, partner: str, default: Offer | No
     for side, giver, receiver in (("give", seat, partner), ("ask", partner, seat)):
         for p in pledges:
             if (p.giver, p.receiver) == (giver, receiver) and p.renewal_due(t, window):
-                found.append((side, Concession("renew", pledge=p.id)))
+                found.append((side, Renew(p.id)))
         if session.surcharges(giver)[receiver] > 0:
-            found.append((side, Concession("rollback", country=giver, target=receiver)))
+            found.append((side, Rollback(giver, receiver)))
     if default is not None:
         found += [(side, c) for side in ("give", "ask") for c in getattr(default, side) if (side, c) not in found]
     counts = {"give": 0, "ask": 0}

@@ -4,9 +4,10 @@ a browser posts. Decoding refuses malformed data with a :class:`MoveError` sayin
 from __future__ import annotations
 
 import math
+from dataclasses import asdict, fields
 from typing import Any
 
-from negotiation.observation import Concession, Decision, Offer, Response
+from negotiation.observation import Concession, Decision, NewPledge, Offer, Renew, Response, Rollback
 
 LEVEL_WORDS = {"honour": 1.0, "honor": 1.0, "h": 1.0, "c": 1.0, "cooperate": 1.0,
                "defect": 0.0, "d": 0.0}
@@ -53,17 +54,20 @@ def parse_amount(value: Any, what: str, high: float) -> float:
 
 
 # --- plain data ----------------------------------------------------------------------
+# the concession types by their tag in plain data
+CONCESSIONS: dict[str, type[Renew] | type[Rollback] | type[NewPledge]] = {
+    cls.kind: cls for cls in (Renew, Rollback, NewPledge)}
+
+
 def concession_to_dict(c: Concession) -> dict[str, Any]:
-    out: dict[str, Any] = {"kind": c.kind}
-    for key in ("pledge", "country", "target", "terms"):
-        if getattr(c, key) is not None:
-            out[key] = getattr(c, key)
-    return out
+    return {"kind": c.kind, **asdict(c)}
 
 
 def concession_from_dict(data: Any) -> Concession:
-    if not isinstance(data, dict) or data.get("kind") not in ("renew", "rollback", "new"):
+    if not isinstance(data, dict) or data.get("kind") not in CONCESSIONS:
         raise MoveError(f"a concession is a mapping with kind renew, rollback or new, got {data!r}")
+    cls = CONCESSIONS[data["kind"]]
+    names = [f.name for f in fields(cls)]
     unknown = sorted(set(data) - {"kind", "pledge", "country", "target", "terms"})
     if unknown:
         raise MoveError(f"a concession has no field {', '.join(unknown)}")
@@ -73,8 +77,13 @@ def concession_from_dict(data: Any) -> Concession:
     for key in ("pledge", "country", "target"):
         if data.get(key) is not None and not isinstance(data[key], str):
             raise MoveError(f"a concession's {key} must be text, got {data[key]!r}")
-    return Concession(data["kind"], data.get("pledge"), data.get("country"), data.get("target"),
-                      dict(terms) if terms is not None else None)
+    wrong = sorted(set(data) - {"kind", *names})
+    missing = [n for n in names if data.get(n) is None]
+    if wrong or missing:
+        raise MoveError(f"a {data['kind']} concession has {', '.join(names)}"
+                        + (f", not {', '.join(wrong)}" if wrong else f"; missing {', '.join(missing)}"))
+    values: dict[str, Any] = {n: dict(data[n]) if n == "terms" else data[n] for n in names}
+    return cls(**values)
 
 
 def offer_to_dict(o: Offer) -> dict[str, Any]:
@@ -149,12 +158,13 @@ def decode(kind: str, data: Any) -> Any:
 
 # --- words ---------------------------------------------------------------------------
 def describe_concession(c: Concession) -> str:
-    if c.kind == "renew":
-        return f"renew {c.pledge}"
-    if c.kind == "rollback":
-        return f"roll back {c.country}'s tariff surcharge on {c.target}"
-    terms = c.terms or {}
-    return f"new pledge {terms.get('id', '?')} ({terms.get('instrument', '?')} to {terms.get('to', '?')})"
+    match c:
+        case Renew(pledge=pledge):
+            return f"renew {pledge}"
+        case Rollback(country=country, target=target):
+            return f"roll back {country}'s tariff surcharge on {target}"
+        case NewPledge(terms=terms):
+            return f"new pledge {terms.get('id', '?')} ({terms.get('instrument', '?')} to {terms.get('to', '?')})"
 
 
 def describe_offer(o: Offer) -> str:
@@ -170,7 +180,7 @@ def parse_concession(value: Any, giver: str, receiver: str) -> Concession:
         return concession_from_dict(value)
     words = str(value).split()
     if len(words) == 2 and words[0].lower() == "renew":
-        return Concession("renew", pledge=words[1])
+        return Renew(words[1])
     if [w.lower() for w in words] in (["rollback"], ["roll", "back"]):
-        return Concession("rollback", country=giver, target=receiver)
+        return Rollback(giver, receiver)
     raise MoveError(f"'{value}' is not a concession; use 'renew PLEDGE', 'rollback' or a mapping with kind new")

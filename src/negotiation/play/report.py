@@ -145,9 +145,9 @@ def _payoffs(games: list[Game]):
     for g in games:
         if g.session is None:
             continue
-        tl = g.session.result().timeline
+        result = g.session.result()
         for seat in g.session.seats:
-            ax.plot(tl["turn"], tl[f"total.{seat}"], label=f"{g.label} ({seat})")
+            ax.plot(result.turns(), [f.total for f in result.path(seat)], label=f"{g.label} ({seat})")
     ax.axhline(0, color="grey", linewidth=0.5)
     ax.set_xlabel("turn")
     ax.set_ylabel("cumulative payoff of the player's seat (USD bn)")

@@ -24,16 +24,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, is_dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from typing import Any
 
 import numpy as np
 
 from negotiation.config.constants import TURNS_PER_YEAR
 from negotiation.config.models import Scenario
+from negotiation.history import EventFired, LogEntry, OfferMade, TurnRecord, entries
 from negotiation.model import TruceModel
 from negotiation.negotiation import Bargaining, Question, check_offer
-from negotiation.observation import Decision, Offer, Response
+from negotiation.observation import Concession, Decision, Offer, Response, renewable_now
 from negotiation.play import legal, moves
 from negotiation.play.moves import MoveError
 from negotiation.results import RunResult
@@ -83,7 +84,7 @@ class PledgeInfo:
 
     def renewal_due(self, turn: int, window: int) -> bool:
         """Renewable now: it runs out within ``window`` turns."""
-        return self.renewable and 0 <= self.end - turn <= window
+        return self.renewable and renewable_now(self.end, turn, window)
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ class Session:
         return self.scenario.negotiation.renewal_window
 
     @property
-    def records(self) -> tuple[dict[str, Any], ...]:
+    def records(self) -> tuple[TurnRecord, ...]:
         """The per-turn records of the finished turns (what ``RunResult.records`` holds)."""
         return tuple(self.model.records)
 
@@ -229,8 +230,7 @@ class Session:
     def talks(self, turn: int | None = None) -> list[Talk]:
         """Every offer of the talks at ``turn`` (default: this turn) and its verdict, in order."""
         turn = self.turn if turn is None else turn
-        return [Talk(e["turn"], e["offer"], e["verdict"], e.get("reason") or "")
-                for e in self.model.log if e["kind"] == "offer" and e["turn"] == turn]
+        return [Talk(e.turn, e.offer, e.verdict, e.reason or "") for e in entries(self.model.log, OfferMade, turn)]
 
     def offer_problem(self, offer: Offer) -> str | None:
         """Why ``offer`` cannot be made this turn, or None when it can."""
@@ -246,7 +246,7 @@ class Session:
 
     def events(self, turn: int) -> list[str]:
         """The texts of the events that fired at ``turn``."""
-        return [e["text"] for e in self.model.log if e["kind"] == "event" and e["turn"] == turn and e["text"]]
+        return [e.text for e in entries(self.model.log, EventFired, turn) if e.text]
 
     def pending(self) -> list[Prompt]:
         """The prompts of every seat still to move in this step, in the scenario's order; a
@@ -282,8 +282,10 @@ class Session:
     def digest(self) -> str:
         """A fingerprint of the whole game state, to check that a replay reproduced it."""
         m = self.model
-        state = [m.turn, m.records, [c.total for c in m.countries], str(m.broken), m.pledge_levels, m.pledge_seen,
-                 m.log, m.world.retaliation, m.world.trust, m.world.allied_share,
+        # the records and log in their plain form (as before they were typed), so old saves verify
+        state = [m.turn, [r.as_row() for r in m.records], [c.total for c in m.countries], str(m.broken),
+                 m.pledge_levels, m.pledge_seen, [_digest_form(e) for e in m.log], m.world.retaliation, m.world.trust,
+                 m.world.allied_share,
                  None if self.prompt is None else [self.prompt.kind, self.prompt.seat, self.prompt.turn]]
         text = json.dumps(_plain(state), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
@@ -442,6 +444,25 @@ def _describe_choice(prompt: Prompt, move: Any) -> str:
     if move.invest != default.invest:
         parts.append(f"invest {move.invest:g} (suggested {default.invest:g})")
     return ", ".join(parts)
+
+
+def _digest_form(entry: LogEntry) -> dict[str, Any]:
+    """A log entry as the digest has always hashed it: its plain form, with an offer written as
+    the repr of the untyped concession record of earlier versions, so their saves still verify."""
+    plain = entry.as_dict()
+    if isinstance(entry, OfferMade):
+        o = entry.offer
+        plain["offer"] = (f"Offer(proposer={o.proposer!r}, receiver={o.receiver!r}, "
+                          f"give={_legacy_tuple(o.give)}, ask={_legacy_tuple(o.ask)})")
+    return plain
+
+
+def _legacy_tuple(concessions: tuple[Concession, ...]) -> str:
+    items = []
+    for c in concessions:
+        known: dict[str, Any] = {"pledge": None, "country": None, "target": None, "terms": None, **asdict(c)}
+        items.append(f"Concession(kind={c.kind!r}, " + ", ".join(f"{k}={v!r}" for k, v in known.items()) + ")")
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
 def _plain(value: Any) -> Any:

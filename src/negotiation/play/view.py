@@ -144,9 +144,9 @@ def seat_view(session: Session, seat: str) -> SeatView:
         recoveries=session.recoveries, events=tuple(session.events(t)),
         allied_share=eyes.read("world", "allied", allied, 0.0, 1.0),
         china_share=eyes.read("world", "china", china, 0.0, 1.0),
-        payoff=last[f"payoff.{seat}"] if last else None, total=session.total(seat),
-        trade_loss=last[f"trade_loss.{seat}"] if last else None,
-        security_loss=last[f"security_loss.{seat}"] if last else None,
+        payoff=last.countries[seat].payoff if last else None, total=session.total(seat),
+        trade_loss=last.countries[seat].trade_loss if last else None,
+        security_loss=last.countries[seat].security_loss if last else None,
         partners=tuple(_partner(session, eyes, seat, c) for c in session.countries if c != seat),
         pledges=_pledges(session, seat), offers=tuple(describe_offer(o) for o in session.offers_to(seat)),
         talks=tuple(_talks(session, seat)), objectives=_objectives(session, seat))
@@ -163,16 +163,15 @@ def seat_history(session: Session, seat: str | None = None) -> History:
     allied: list[float | None] = []
     china: list[float | None] = []
     for row in records:
-        eyes = _Eyes(session.seed, row["turn"] + 1, index, rules)
+        eyes = _Eyes(session.seed, row.turn + 1, index, rules)
         for c in countries:
-            own = c == seat
-            totals[c].append(row[f"total.{c}"] if own else
-                             eyes.read("payoffs", c, row[f"total.{c}"], low=-np.inf).value)
-            tariffs[c].append(row[f"tariff_out.{c}"] if own else
-                              eyes.read("tariffs", f"mean.{c}", row[f"tariff_out.{c}"]).value)
-        allied.append(eyes.read("world", "allied", row["allied_share"], 0.0, 1.0).value)
-        china.append(eyes.read("world", "china", row["china_share"], 0.0, 1.0).value)
-    return History(tuple(turn_label(sc, r["turn"]) for r in records),
+            own, mine = c == seat, row.countries[c]
+            totals[c].append(mine.total if own else eyes.read("payoffs", c, mine.total, low=-np.inf).value)
+            tariffs[c].append(mine.tariff_out if own else
+                              eyes.read("tariffs", f"mean.{c}", mine.tariff_out).value)
+        allied.append(eyes.read("world", "allied", row.allied_share, 0.0, 1.0).value)
+        china.append(eyes.read("world", "china", row.china_share, 0.0, 1.0).value)
+    return History(tuple(turn_label(sc, r.turn) for r in records),
                    {c: tuple(v) for c, v in totals.items()}, {c: tuple(v) for c, v in tariffs.items()},
                    tuple(allied), tuple(china))
 

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from negotiation.observation import Concession, Decision, Observation, Offer, Response
+from negotiation.observation import Concession, Decision, NewPledge, Observation, Offer, Renew, Response, Rollback
 
 
 class Strategy:
@@ -82,11 +82,11 @@ class Strategy:
         for partner in obs.partners:
             if not self.willing(partner, obs):
                 continue
-            give = [Concession("renew", pledge=p.id) for p in obs.up_for_renewal(obs.me, partner)]
-            ask = [Concession("renew", pledge=p.id) for p in obs.up_for_renewal(partner, obs.me)]
+            give: list[Concession] = [Renew(p.id) for p in obs.up_for_renewal(obs.me, partner)]
+            ask: list[Concession] = [Renew(p.id) for p in obs.up_for_renewal(partner, obs.me)]
             if obs.retaliation.get(partner, 0.0) > 0 and obs.deescalation_gain.get(partner, 0.0) > 0:
-                give.append(Concession("rollback", country=obs.me, target=partner))
-                ask.append(Concession("rollback", country=partner, target=obs.me))
+                give.append(Rollback(obs.me, partner))
+                ask.append(Rollback(partner, obs.me))
             if give or ask:
                 offers.append(Offer(obs.me, partner, tuple(give), tuple(ask)))
         return offers
@@ -108,22 +108,23 @@ class Strategy:
 
 def concession_value(c: Concession, obs: Observation) -> float:
     """What a concession is worth to the observer over the renewal term."""
-    if c.kind == "renew":
-        for p in obs.pledges:
-            if p.id == c.pledge:
-                if p.receiver == obs.me:
-                    return p.value * obs.renewal_term
-                if p.giver == obs.me:
-                    return -p.cost * obs.renewal_term
-        return 0.0
-    if c.kind == "rollback":
-        other = c.country if c.target == obs.me else c.target
-        return obs.deescalation_gain.get(other or "", 0.0) * obs.renewal_term / 2
-    if c.kind == "new" and c.terms:
-        span = c.terms.get("end", obs.turn + obs.renewal_term) - c.terms.get("start", obs.turn)
-        if c.terms.get("to") == obs.me:
-            return float(c.terms.get("value", 0.0)) * span
-        return -float(c.terms.get("cost", 0.0)) * span
+    match c:
+        case Renew(pledge=pledge):
+            for p in obs.pledges:
+                if p.id == pledge:
+                    if p.receiver == obs.me:
+                        return p.value * obs.renewal_term
+                    if p.giver == obs.me:
+                        return -p.cost * obs.renewal_term
+            return 0.0
+        case Rollback(country=country, target=target):
+            other = country if target == obs.me else target
+            return obs.deescalation_gain.get(other, 0.0) * obs.renewal_term / 2
+        case NewPledge(terms=terms) if terms:
+            span = terms.get("end", obs.turn + obs.renewal_term) - terms.get("start", obs.turn)
+            if terms.get("to") == obs.me:
+                return float(terms.get("value", 0.0)) * span
+            return -float(terms.get("cost", 0.0)) * span
     return 0.0
 
 

@@ -54,8 +54,8 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         rows.append(row)
         if chunk.series_schema is not None:
             names = chunk.series_schema.names[2:]
-            series += [{"run_id": task.run_id, "turn": rec["turn"], **{n: rec[n] for n in names}}
-                       for rec in result.records]
+            rows_of = [rec.as_row() for rec in result.records]
+            series += [{"run_id": task.run_id, "turn": rec["turn"], **{n: rec[n] for n in names}} for rec in rows_of]
     table = pa.Table.from_pylist(rows, schema=chunk.schema)
     series_table = pa.Table.from_pylist(series, schema=chunk.series_schema) if want_series else None
     return ChunkResult(chunk.name, table, series_table, failed)

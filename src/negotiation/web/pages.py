@@ -105,11 +105,12 @@ def _epoch_ms(room: Room) -> int | None:
 
 
 def _countries(session: Session, result: RunResult) -> list[dict[str, Any]]:
-    last, countries = (result.records[-1] if result.records else {}), session.scenario.countries
+    last, countries = (result.records[-1] if result.records else None), session.scenario.countries
+    figures = {c: last.countries[c] if last else None for c in session.countries}
     return [{"id": c, "name": countries[c].name, "strategy": countries[c].strategy.name,
-             "total": session.total(c), "payoff": last.get(f"payoff.{c}"),
-             "tariff": last.get(f"tariff_out.{c}"), "controls": last.get(f"control_on.{c}"),
-             "seat": c in session.seats} for c in session.countries]
+             "total": session.total(c), "payoff": f.payoff if f else None,
+             "tariff": f.tariff_out if f else None, "controls": f.control_on if f else None,
+             "seat": c in session.seats} for c, f in figures.items()]
 
 
 def _pledges(session: Session) -> list[dict[str, Any]]:

@@ -1,0 +1,199 @@
+"""What a run keeps of each turn: the turn log (typed entries) and the per-turn records.
+
+The model appends one :data:`LogEntry` per thing that happened (an offer and its verdict, an
+event, a lapse, a change of retaliation, a breach, a recovery, the collapse) to
+``TruceModel.log``, and one :class:`TurnRecord` per closed turn to ``TruceModel.records``.
+Readers dispatch on the entry's type (``isinstance`` or ``match``), never on strings.
+
+Files keep their flat columns: :meth:`TurnRecord.as_row` gives the ``timeline.csv`` /
+sweep-series row (``payoff.US``, ``total.US``, ...), and :meth:`as_dict` on a log entry the
+plain form that save digests hash, so saves made before the types still verify.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
+
+from negotiation.observation import Offer
+from negotiation.truce import Break, Collapse
+
+
+@dataclass(frozen=True)
+class OfferMade:
+    """An offer of the talks and its verdict: ``accept``, ``reject``, ``counter``, or
+    ``invalid`` (then ``reason`` says why it could not be made)."""
+
+    kind: ClassVar[str] = "offer"
+    turn: int
+    round: int
+    offer: Offer
+    verdict: str
+    reason: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {"turn": self.turn, "kind": self.kind, "round": self.round, "offer": self.offer, "verdict": self.verdict}
+        if self.reason is not None:
+            out["reason"] = self.reason
+        return out
+
+
+@dataclass(frozen=True)
+class EventFired:
+    """A scheduled or random event of the scenario fired (``event``: its kind, e.g. ``set_tariff``)."""
+
+    kind: ClassVar[str] = "event"
+    turn: int
+    event: str
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"turn": self.turn, "kind": self.kind, "event": self.event, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Lapse:
+    """A pledge ran out unrenewed at this turn."""
+
+    kind: ClassVar[str] = "lapse"
+    turn: int
+    pledge: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"turn": self.turn, "kind": self.kind, "pledge": self.pledge}
+
+
+@dataclass(frozen=True)
+class RetaliationSet:
+    """``country`` set its retaliation surcharge on ``target`` to ``level`` (0: lifted)."""
+
+    kind: ClassVar[str] = "retaliation"
+    turn: int
+    country: str
+    target: str
+    level: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"turn": self.turn, "kind": self.kind, "country": self.country, "target": self.target,
+                "level": self.level}
+
+
+@dataclass(frozen=True)
+class Breached:
+    """The truce was breached (an incident opened)."""
+
+    kind: ClassVar[str] = "breach"
+    turn: int
+    breach: Break
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"turn": self.turn, "kind": self.kind, "breach": self.breach}
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """The open breach healed: every major pledge honoured again."""
+
+    kind: ClassVar[str] = "recovery"
+    turn: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"turn": self.turn, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Collapsed:
+    """The truce collapsed (absorbing)."""
+
+    kind: ClassVar[str] = "collapse"
+    turn: int
+    collapse: Collapse
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"turn": self.turn, "kind": self.kind, "collapse": self.collapse}
+
+
+LogEntry = OfferMade | EventFired | Lapse | RetaliationSet | Breached | Recovered | Collapsed
+
+def entries[E](log: Iterable[LogEntry], kind: type[E], turn: int | None = None) -> list[E]:
+    """The entries of one type (at ``turn``, if given), in the log's order."""
+    return [e for e in log if (turn is None or e.turn == turn) and isinstance(e, kind)]
+
+
+@dataclass(frozen=True)
+class CountryTurn:
+    """One country's figures for one turn (USD bn unless said): its payoff this turn, its
+    cumulative payoff, the mean tariff it imposes (share), the supplier's export controls it
+    faces (level 0-1), and the trade and security terms of its payoff."""
+
+    payoff: float
+    total: float
+    tariff_out: float
+    control_on: float
+    trade_loss: float
+    security_loss: float
+
+
+COUNTRY_COLUMNS = tuple(f.name for f in fields(CountryTurn))
+
+
+@dataclass(frozen=True)
+class MarketTurn:
+    """The rare-earth market of one turn (docs/market.md): the prices it cleared at outside the
+    supplier, weighted by what each importer received, and the world price without controls
+    (USD/kg, light and heavy rare earths); then, as the turn leaves the market, the allied
+    share of world capacity by stage and good (0-1), the supplier's leverage (USD bn a month:
+    what full controls on every importer would cost them) and each importer's stockpile in
+    months of its light consumption (``cover``, by country)."""
+
+    price_light: float
+    price_heavy: float
+    world_price_light: float
+    world_price_heavy: float
+    allied_mining_light: float
+    allied_mining_heavy: float
+    allied_refining_light: float
+    allied_refining_heavy: float
+    allied_magnets_light: float
+    allied_magnets_heavy: float
+    leverage: float
+    cover: Mapping[str, float]
+
+
+MARKET_COLUMNS = tuple(f.name for f in fields(MarketTurn) if f.name != "cover")
+MARKET_SHARES = tuple(name for name in MARKET_COLUMNS if name.startswith("allied_"))
+MARKET_PRICES = ("mean_price_light", "peak_price_light", "mean_price_heavy", "peak_price_heavy")  # run outcomes
+COVER_COLUMN = "cover_months"  # cover_months.<COUNTRY> in files
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    """The state at the close of a turn: the truce status, the processing shares, how many
+    pledges in force were honoured in full, and each country's :class:`CountryTurn`."""
+
+    turn: int
+    status: str
+    allied_share: float
+    china_share: float
+    pledges_honoured: int
+    pledges_active: int
+    countries: Mapping[str, CountryTurn]
+    market: MarketTurn | None = None  # None in a game without a supplier
+
+    def country(self, cid: str) -> CountryTurn:
+        return self.countries[cid]
+
+    def world_row(self) -> dict[str, Any]:
+        """The columns that are not per country (turn, status, shares, pledge counts)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("countries", "market")}
+
+    def as_row(self) -> dict[str, Any]:
+        """The flat row files hold: the world columns, then ``<column>.<COUNTRY>`` per country."""
+        row = self.world_row()
+        for cid, figures in self.countries.items():
+            row.update({f"{name}.{cid}": getattr(figures, name) for name in COUNTRY_COLUMNS})
+        if self.market is not None:
+            row.update({name: getattr(self.market, name) for name in MARKET_COLUMNS})
+            row.update({f"{COVER_COLUMN}.{cid}": months for cid, months in self.market.cover.items()})
+        return row
