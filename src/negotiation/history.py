@@ -141,7 +141,7 @@ COUNTRY_COLUMNS = tuple(f.name for f in fields(CountryTurn))
 @dataclass(frozen=True)
 class MarketTurn:
     """The rare-earth market of one turn (docs/market.md): the prices it cleared at outside the
-    supplier, weighted by what each importer received, and the world price without controls
+    supplier, weighted by what each importer would buy without controls, and the world price without controls
     (USD/kg, light and heavy rare earths); then, as the turn leaves the market, the allied
     share of world capacity by stage and good (0-1), the supplier's leverage (USD bn a month:
     what full controls on every importer would cost them) and each importer's stockpile in

@@ -137,6 +137,7 @@ class Supply:
         self.state: MarketState = initial_state(self.params, rng)
         self.extra = np.zeros((self.params.n, 2))  # per-good controls set by events
         self._importers = [i for i in range(self.n) if self.params.allied[i]]
+        self._buyers = (np.arange(self.params.n) != self.params.supplier)[:, None].astype(float)
         self._growth: float | None = None
         self._capacity: np.ndarray | None = None
         self._harm: dict[float, list[float]] = {}
@@ -277,12 +278,15 @@ class Supply:
     @_timed
     def record(self) -> MarketTurn:
         """This turn's market for the run's records: the prices it cleared at (outside the
-        supplier, weighted by what each country received; and the world price without controls),
+        supplier, weighted by what each importer would buy without controls, so a squeeze on
+        one importer shows; and the world price without controls),
         and, as the turn leaves the market, the allied share of capacity by stage and good, the
         supplier's leverage and each importer's stock in months of its light consumption."""
         c = self.clearing
         after = self.state.base  # the market after this month: capacity and stocks as the turn leaves them
-        price, world, allied = c.mean_price.tolist(), c.world_price.tolist(), after.allied_share.tolist()
+        weight = c.allocation * self._buyers  # what each importer would get without controls
+        price = ((c.price * weight).sum(axis=0) / weight.sum(axis=0)).tolist()
+        world, allied = c.world_price.tolist(), after.allied_share.tolist()
         cover = after.cover[:, LIGHT].tolist()
         return MarketTurn(price_light=price[LIGHT], price_heavy=price[HEAVY], world_price_light=world[LIGHT],
                           world_price_heavy=world[HEAVY], allied_mining_light=allied[MINING][LIGHT],

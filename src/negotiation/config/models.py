@@ -379,10 +379,21 @@ class Scenario(Strict):
                 if player not in ids:
                     problems.append(_unknown(f"games.{n}.players.{k}", player, ids))
         problems += self._play_references(ids, pledge_ids)
+        problems += self._market_figures()
         if problems:
             raise ValueError("\n".join(problems))
         return self
 
+
+    def _market_figures(self) -> list[str]:
+        """A game with a supplier clears a rare-earth market, which needs the world's tonnage."""
+        supplier = next((cid for cid, c in self.countries.items() if c.instruments.controls_supply), None)
+        if supplier is None or any(c.resources.export_stakes.get("rare_earth_mine_kt", 0.0) > 0
+                                   and c.resources.mining_share > 0 for c in self.countries.values()):
+            return []
+        return [f"countries.{supplier}.resources.export_stakes.rare_earth_mine_kt: the rare-earth market needs the "
+                "world's tonnage: give at least one country's mined kt of rare-earth oxide a year (P1) together "
+                "with its mining_share"]
 
     def _play_references(self, ids: list[str], pledge_ids: list[str]) -> list[str]:
         """Problems in the classroom settings: labels, visibility and scoring."""

@@ -31,7 +31,7 @@ import numpy as np
 
 from negotiation.config.constants import TURNS_PER_YEAR
 from negotiation.config.models import Scenario
-from negotiation.history import EventFired, LogEntry, OfferMade, TurnRecord, entries
+from negotiation.history import EventFired, LogEntry, MarketTurn, OfferMade, TurnRecord, entries
 from negotiation.model import TruceModel
 from negotiation.negotiation import Bargaining, Question, check_offer
 from negotiation.observation import Concession, Decision, Offer, Response, renewable_now
@@ -199,6 +199,12 @@ class Session:
     def shares(self) -> tuple[float, float]:
         """The allied share of processing capacity and China's share, now."""
         return float(self.model.world.allied_share), float(self.model.world.china_share)
+
+    def market(self) -> MarketTurn | None:
+        """The rare-earth market as the last finished turn left it (prices, allied shares by
+        stage, stocks); None before the first turn or in a game without a supplier."""
+        records = self.model.records
+        return records[-1].market if records else None
 
     def total(self, country: str) -> float:
         """A country's cumulative payoff so far."""

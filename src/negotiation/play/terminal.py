@@ -272,6 +272,11 @@ class Terminal:
         truce = view.truce
         c.print(f"Truce: [bold]{truce}[/bold] · Your payoff: {last}total {view.total:,.2f} "
                 f"USD bn · Allied share of processing {_pct(view.allied_share)}, China's {_pct(view.china_share)}")
+        if view.market is not None:
+            m = view.market
+            stock = "" if m.cover is None else f" · your stockpile {m.cover:.1f} months of consumption"
+            c.print(f"Rare earths outside China: NdPr {_num(m.price_light, '{:,.0f}')} USD/kg, "
+                    f"Dy/Tb {_num(m.price_heavy, '{:,.0f}')} USD/kg{stock}")
         c.print(_partners_table(view))
         if view.pledges:
             c.print(_pledges_table(view, c.width))
