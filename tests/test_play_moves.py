@@ -7,7 +7,6 @@ from negotiation.play.moves import (
     MoveError,
     concession_from_dict,
     concession_to_dict,
-    describe_concession,
     parse_concession,
 )
 
@@ -18,7 +17,7 @@ def test_every_concession_survives_plain_data(concession):
     data = concession_to_dict(concession)
     assert data["kind"] == concession.kind
     assert concession_from_dict(data) == concession
-    assert describe_concession(concession)
+    assert concession.describe() and concession.short()
 
 
 @pytest.mark.parametrize(("data", "reason"), [

@@ -24,10 +24,11 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 class Player:
     """A person at the keyboard: reads each prompt and types an answer."""
 
-    def __init__(self, cwd: Path, *args: str):
-        env = {**os.environ, "PYTHONPATH": SRC, "TERM": "xterm", "COLUMNS": "140", "LINES": "50"}
+    def __init__(self, cwd: Path, *args: str, size: tuple[int, int] = (50, 140)):
+        rows, cols = size
+        env = {**os.environ, "PYTHONPATH": SRC, "TERM": "xterm", "COLUMNS": str(cols), "LINES": str(rows)}
         self.child = pexpect.spawn(sys.executable, ["-m", "negotiation", "play", *args], cwd=str(cwd), env=env,
-                                   encoding="utf-8", dimensions=(50, 140), timeout=60)
+                                   encoding="utf-8", dimensions=(rows, cols), timeout=60)
         self.raw = ""
         self.screen = ""
 
@@ -141,6 +142,7 @@ def test_hot_seat_players_take_turns_and_each_sees_only_their_own_screen(tmp_pat
         assert headers and all(h[0] == name for h in headers), (name, headers)
     assert [v[0] for v in views] == ["United States", "China"] * 2  # in the scenario's order of countries
     assert player.raw.count("\x1b[2J") >= 4  # the screen is cleared before each hand-over
+    assert player.raw.count("\x1b[3J") >= 4  # and the scrollback: nobody scrolls up to the last player's moves
     assert "Debrief: China (CN)" in player.screen and "Debrief: United States (US)" in player.screen
 
 
@@ -158,3 +160,53 @@ def test_ctrl_c_saves_and_exits_cleanly(tmp_path, prompts_before):
     saved = saves.load(tmp_path / "game.json")
     assert len(saved.inputs) == prompts_before and not saved.finished
     assert saved.scenario == load_scenario("classroom_intro")
+
+
+def _last_lines(screen: str, rows: int) -> list[str]:
+    """What a terminal of ``rows`` rows shows when the last prompt appears (rich wraps to the width)."""
+    return screen.rstrip().splitlines()[-rows:]
+
+
+def test_at_80x24_the_essentials_fit_and_every_offer_is_answered_at_once(tmp_path):
+    player = Player(tmp_path, "--as", "China", "--save", "game.json", size=(24, 80))
+    seen_at_offer = None
+    answers = {(5, "offer to US"): "none", (5, "answer"): "counter", (5, "counter-offer"): "g1 a1"}
+    after_counter = None
+    while (text := player.prompt()) is not None:
+        if player.turn == 5 and text.startswith("offer to US") and seen_at_offer is None:
+            seen_at_offer = _last_lines(player.screen, 24)
+        if after_counter == "" and text.startswith("your pledges"):
+            after_counter = player.screen.rsplit("counter-offer [", 1)[1]
+        key = next((k for k in answers if k[0] == player.turn and text.startswith(k[1])), None)
+        if key == (5, "counter-offer"):
+            after_counter = ""
+        player.type(answers.pop(key) if key else "")
+    assert player.exit_code() == 0
+    assert seen_at_offer is not None
+    shown = "\n".join(seen_at_offer)
+    assert "China (CN) · turn 5 · Apr 2026" in shown  # the whole screen is on one 80x24 page
+    assert "Truce: holds" in shown and "Last turn: you honoured C1, C5; US honoured U1" in shown
+    assert "News: The clocks are running out" in shown and "Offer on the table: US gives: renew U1" in shown
+    assert all(len(line) <= 80 for line in player.screen.splitlines())
+    # the answer to the counter is printed before the next prompt, not only on 'view'
+    assert "→ you countered US's offer: US gives: renew U1 | asks: renew C1" in after_counter
+    assert "→ United States accepted your offer: CN gives: renew C1 | asks: renew U1" in after_counter
+    assert "Briefing" in player.screen or "briefing · classroom_intro" in player.screen
+    assert "Eight months of the Busan truce" in player.screen  # the scenario's description, at the start
+    assert "suggested because honour C1, C5:" in player.screen
+    assert "to turn" not in player.screen and "ends at turn 6" in player.screen  # as the refusals count
+
+
+def test_info_prints_a_whole_pledge_and_the_surcharge_default_says_what_enter_does(tmp_path):
+    player = Player(tmp_path, "--as", "China", "--turns", "3", size=(24, 60))
+    assert player.play({(0, "your pledges"): "info C1", (0, "tariff"): "US 0.1", (1, "offer to US"): "none",
+                        (1, "answer"): "reject", (1, "tariff"): "keep"}) == 0
+    screen = " ".join(player.screen.replace("│", " ").split())
+    assert ("Suspend the October 2025 rare-earth export controls; general licences for US end users." in screen)
+    assert "tariff surcharges [none: no surcharges]>" in screen
+    # turn 1: a 10-point surcharge on the US is in force; Enter's default says it removes it
+    assert "tariff surcharges [remove US 10 points]>" in screen
+    assert "surcharge on US: US was not seen defecting last turn: lifting the surcharge de-escalates" in screen
+    assert "[remove US 10 points]> keep" in screen  # 'keep' keeps it: turn 2 still shows it in force
+    assert re.search(r"\nUS .* 10/0 ", player.screen.replace("\r", "").split("· turn 2 ·")[1])
+    assert all(len(line) <= 60 for line in player.screen.splitlines())

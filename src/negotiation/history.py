@@ -20,8 +20,20 @@ from negotiation.observation import Offer
 from negotiation.truce import Break, Collapse
 
 
+class _Entry:
+    """What every log entry shares: its turn, its ``kind`` (the tag of its plain form)."""
+
+    kind: ClassVar[str]
+    turn: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """The plain form: turn, kind and the entry's fields (values as they are)."""
+        names = [f.name for f in fields(self) if f.name != "turn"]  # type: ignore[arg-type]
+        return {"turn": self.turn, "kind": self.kind, **{n: getattr(self, n) for n in names}}
+
+
 @dataclass(frozen=True)
-class OfferMade:
+class OfferMade(_Entry):
     """An offer of the talks and its verdict: ``accept``, ``reject``, ``counter``, or
     ``invalid`` (then ``reason`` says why it could not be made)."""
 
@@ -33,14 +45,14 @@ class OfferMade:
     reason: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        out = {"turn": self.turn, "kind": self.kind, "round": self.round, "offer": self.offer, "verdict": self.verdict}
-        if self.reason is not None:
-            out["reason"] = self.reason
+        out = super().as_dict()
+        if self.reason is None:  # only a void offer has a reason
+            del out["reason"]
         return out
 
 
 @dataclass(frozen=True)
-class EventFired:
+class EventFired(_Entry):
     """A scheduled or random event of the scenario fired (``event``: its kind, e.g. ``set_tariff``)."""
 
     kind: ClassVar[str] = "event"
@@ -48,24 +60,18 @@ class EventFired:
     event: str
     text: str
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"turn": self.turn, "kind": self.kind, "event": self.event, "text": self.text}
-
 
 @dataclass(frozen=True)
-class Lapse:
+class Lapse(_Entry):
     """A pledge ran out unrenewed at this turn."""
 
     kind: ClassVar[str] = "lapse"
     turn: int
     pledge: str
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"turn": self.turn, "kind": self.kind, "pledge": self.pledge}
-
 
 @dataclass(frozen=True)
-class RetaliationSet:
+class RetaliationSet(_Entry):
     """``country`` set its retaliation surcharge on ``target`` to ``level`` (0: lifted)."""
 
     kind: ClassVar[str] = "retaliation"
@@ -74,47 +80,35 @@ class RetaliationSet:
     target: str
     level: float
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"turn": self.turn, "kind": self.kind, "country": self.country, "target": self.target,
-                "level": self.level}
-
 
 @dataclass(frozen=True)
-class Breached:
+class Breached(_Entry):
     """The truce was breached (an incident opened)."""
 
     kind: ClassVar[str] = "breach"
     turn: int
     breach: Break
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"turn": self.turn, "kind": self.kind, "breach": self.breach}
-
 
 @dataclass(frozen=True)
-class Recovered:
+class Recovered(_Entry):
     """The open breach healed: every major pledge honoured again."""
 
     kind: ClassVar[str] = "recovery"
     turn: int
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"turn": self.turn, "kind": self.kind}
-
 
 @dataclass(frozen=True)
-class Collapsed:
+class Collapsed(_Entry):
     """The truce collapsed (absorbing)."""
 
     kind: ClassVar[str] = "collapse"
     turn: int
     collapse: Collapse
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"turn": self.turn, "kind": self.kind, "collapse": self.collapse}
-
 
 LogEntry = OfferMade | EventFired | Lapse | RetaliationSet | Breached | Recovered | Collapsed
+
 
 def entries[E](log: Iterable[LogEntry], kind: type[E], turn: int | None = None) -> list[E]:
     """The entries of one type (at ``turn``, if given), in the log's order."""

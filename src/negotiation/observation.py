@@ -130,6 +130,14 @@ class Renew:
     kind: ClassVar[str] = "renew"
     pledge: str
 
+    def short(self) -> str:
+        """As files list it (summary.json's agreements)."""
+        return f"renew {self.pledge}"
+
+    def describe(self) -> str:
+        """As players read it."""
+        return self.short()
+
 
 @dataclass(frozen=True)
 class Rollback:
@@ -139,6 +147,12 @@ class Rollback:
     country: str
     target: str
 
+    def short(self) -> str:
+        return f"roll back {self.country} tariffs on {self.target}"
+
+    def describe(self) -> str:
+        return f"roll back {self.country}'s tariff surcharge on {self.target}"
+
 
 @dataclass(frozen=True)
 class NewPledge:
@@ -147,6 +161,13 @@ class NewPledge:
     kind: ClassVar[str] = "new"
     # a dict cannot be hashed; offers are compared as sets of concessions, so terms only count in ==
     terms: dict[str, Any] = field(hash=False)
+
+    def short(self) -> str:
+        return f"new pledge {self.terms.get('id', '?')}"
+
+    def describe(self) -> str:
+        t = self.terms
+        return f"new pledge {t.get('id', '?')} ({t.get('instrument', '?')} to {t.get('to', '?')})"
 
 
 Concession = Renew | Rollback | NewPledge

@@ -10,7 +10,6 @@ import pandas as pd
 from negotiation.config.constants import MONTHS_PER_TURN, MONTHS_PER_YEAR
 from negotiation.config.models import Scenario
 from negotiation.history import COVER_COLUMN, MARKET_SHARES, CountryTurn, LogEntry, OfferMade, TurnRecord, entries
-from negotiation.observation import Concession, NewPledge, Renew, Rollback
 from negotiation.truce import Break, Collapse
 
 if TYPE_CHECKING:
@@ -150,16 +149,6 @@ class RunResult:
     def negotiations(self) -> list[dict[str, Any]]:
         """Every offer made, as plain dicts: turn, from, to, gives, asks, verdict."""
         return [{"turn": e.turn, "from": e.offer.proposer, "to": e.offer.receiver,
-                 "give": [_concession_text(c) for c in e.offer.give], "ask": [_concession_text(c) for c in e.offer.ask],
+                 "give": [c.short() for c in e.offer.give], "ask": [c.short() for c in e.offer.ask],
                  "verdict": e.verdict}
                 for e in entries(self.log, OfferMade)]
-
-
-def _concession_text(c: Concession) -> str:
-    match c:
-        case Renew(pledge=pledge):
-            return f"renew {pledge}"
-        case Rollback(country=country, target=target):
-            return f"roll back {country} tariffs on {target}"
-        case NewPledge(terms=terms):
-            return f"new pledge {terms.get('id', '?')}"

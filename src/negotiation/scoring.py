@@ -87,10 +87,12 @@ def score(result: RunResult, country: str) -> Score:
 def format_value(objective: Objective, value: float) -> str:
     """The value in the metric's unit: '22.4', '63 %', '8 turns', 'USD 12.3 bn'."""
     kind = objective.metric
-    if kind in ("allied_share", "china_share", "controls_faced", "tariff_imposed"):
+    if kind in ("allied_share", "china_share", "tariff_imposed"):
         return f"{100 * value:.0f} %"
+    if kind == "controls_faced":  # a level from 0 to 1, as the objective states it ('at most 0.2')
+        return f"{value:.2f}"
     if kind == "truce_turns":
-        return f"{value:.0f} turns"
+        return f"{value:.0f} turn{'s' if round(value) != 1 else ''}"
     if kind in ("payoff", "trade_loss"):
         return f"USD {value:,.1f} bn"
     return f"{value:,.1f}"

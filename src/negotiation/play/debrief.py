@@ -11,7 +11,6 @@ from pathlib import Path
 from negotiation import api, plots
 from negotiation.config.models import Scenario
 from negotiation.history import Breached, Collapsed, EventFired, Lapse, OfferMade, Recovered, RetaliationSet, entries
-from negotiation.play.moves import describe_concession
 from negotiation.results import RunResult, turn_label
 from negotiation.scoring import Score, score
 from negotiation.truce import Break
@@ -182,10 +181,10 @@ def turning_points(result: RunResult, seat: str) -> list[str]:
                 add(t, ("event", len(points)), f"event: {_short(text.split('. ')[0], 120)}")
             case OfferMade(offer=o, verdict="accept"):
                 add(t, ("deal", len(points)), f"{o.proposer} and {o.receiver} agreed: "
-                    + "; ".join(describe_concession(c) for c in o.give + o.ask))
+                    + "; ".join(c.describe() for c in o.give + o.ask))
             case OfferMade(offer=o, verdict="reject" | "counter" as verdict) if seat in (o.proposer, o.receiver):
                 add(t, ("refusal", o.proposer, o.receiver), f"{o.receiver} {verdict}ed {o.proposer}'s offer ("
-                    + "; ".join(describe_concession(c) for c in o.give + o.ask) + ")")
+                    + "; ".join(c.describe() for c in o.give + o.ask) + ")")
             case RetaliationSet(country=country, target=target, level=level):
                 text = (f"{country} raised its tariff surcharge on {target} to {100 * level:.0f} points"
                         if level > 0 else f"{country} lifted its tariff surcharge on {target}")

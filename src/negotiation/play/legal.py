@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from negotiation.negotiation import Question
 from negotiation.observation import Concession, Decision, Offer, Renew, Response, Rollback
-from negotiation.play.moves import MoveError, describe_concession
+from negotiation.play.moves import MoveError
 
 if TYPE_CHECKING:
     from negotiation.play.session import Session
@@ -87,7 +87,7 @@ def offer_options(session: Session, seat: str, partner: str, default: Offer | No
     options = []
     for side, c in found:
         counts[side] += 1
-        options.append(Option(f"{side[0]}{counts[side]}", side, c, describe_concession(c)))
+        options.append(Option(f"{side[0]}{counts[side]}", side, c, c.describe()))
     return tuple(options)
 
 

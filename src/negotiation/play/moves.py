@@ -157,19 +157,9 @@ def decode(kind: str, data: Any) -> Any:
 
 
 # --- words ---------------------------------------------------------------------------
-def describe_concession(c: Concession) -> str:
-    match c:
-        case Renew(pledge=pledge):
-            return f"renew {pledge}"
-        case Rollback(country=country, target=target):
-            return f"roll back {country}'s tariff surcharge on {target}"
-        case NewPledge(terms=terms):
-            return f"new pledge {terms.get('id', '?')} ({terms.get('instrument', '?')} to {terms.get('to', '?')})"
-
-
 def describe_offer(o: Offer) -> str:
-    give = "; ".join(describe_concession(c) for c in o.give) or "nothing"
-    ask = "; ".join(describe_concession(c) for c in o.ask) or "nothing"
+    give = "; ".join(c.describe() for c in o.give) or "nothing"
+    ask = "; ".join(c.describe() for c in o.ask) or "nothing"
     return f"{o.proposer} gives: {give} | asks: {ask}"
 
 

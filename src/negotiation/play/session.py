@@ -31,10 +31,22 @@ import numpy as np
 
 from negotiation.config.constants import TURNS_PER_YEAR
 from negotiation.config.models import Scenario
-from negotiation.history import EventFired, LogEntry, MarketTurn, OfferMade, TurnRecord, entries
+from negotiation.history import (
+    Breached,
+    Collapsed,
+    EventFired,
+    Lapse,
+    LogEntry,
+    MarketTurn,
+    OfferMade,
+    Recovered,
+    RetaliationSet,
+    TurnRecord,
+    entries,
+)
 from negotiation.model import TruceModel
 from negotiation.negotiation import Bargaining, Question, check_offer
-from negotiation.observation import Concession, Decision, Offer, Response, renewable_now
+from negotiation.observation import Concession, Decision, Observation, Offer, Response, renewable_now
 from negotiation.play import legal, moves
 from negotiation.play.moves import MoveError
 from negotiation.results import RunResult
@@ -100,14 +112,24 @@ class Relation:
     controls_on_me: float
 
 
+# one offer of the talks and what became of it (``reason``: why it was void, if it was): the log's
+# own frozen entry, handed out as it is
+Talk = OfferMade
+
+
 @dataclass(frozen=True)
-class Talk:
-    """One offer of the talks and what became of it (``reason``: why it was void, if it was)."""
+class Happening:
+    """Something the log recorded at a turn, as front ends tell it: a surcharge changed
+    (``country`` on ``target`` to ``level``, from ``before``), a pledge lapsed, a breach, a
+    recovery or the collapse."""
 
     turn: int
-    offer: Offer
-    verdict: str
-    reason: str
+    kind: str  # retaliation | lapse | breach | recovery | collapse
+    country: str = ""
+    target: str = ""
+    pledge: str = ""
+    level: float = 0.0
+    before: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -236,7 +258,33 @@ class Session:
     def talks(self, turn: int | None = None) -> list[Talk]:
         """Every offer of the talks at ``turn`` (default: this turn) and its verdict, in order."""
         turn = self.turn if turn is None else turn
-        return [Talk(e.turn, e.offer, e.verdict, e.reason or "") for e in entries(self.model.log, OfferMade, turn)]
+        return entries(self.model.log, OfferMade, turn)
+
+    def happened(self, turn: int) -> list[Happening]:
+        """What changed at ``turn`` besides the talks and events, in the log's order."""
+        out: list[Happening] = []
+        level: dict[tuple[str, str], float] = {}
+        for e in self.model.log:
+            if isinstance(e, RetaliationSet):
+                pair = (e.country, e.target)
+                if e.turn == turn:
+                    out.append(Happening(turn, e.kind, *pair, level=e.level, before=level.get(pair, 0.0)))
+                level[pair] = e.level
+            elif e.turn != turn:
+                continue
+            elif isinstance(e, Lapse):
+                out.append(Happening(turn, e.kind, pledge=e.pledge))
+            elif isinstance(e, Breached):
+                out.append(Happening(turn, e.kind, country=e.breach.country, pledge=e.breach.pledge))
+            elif isinstance(e, Recovered):
+                out.append(Happening(turn, e.kind))
+            elif isinstance(e, Collapsed):
+                out.append(Happening(turn, e.kind, country=e.collapse.country, pledge=e.collapse.pledge))
+        return out
+
+    def observation(self, seat: str) -> Observation:
+        """What ``seat``'s strategy sees now (a frozen snapshot): the suggestions' reasons read it."""
+        return self.model.observe(self.model.index[seat])
 
     def offer_problem(self, offer: Offer) -> str | None:
         """Why ``offer`` cannot be made this turn, or None when it can."""

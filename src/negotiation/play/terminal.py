@@ -18,15 +18,16 @@ from rich.panel import Panel
 from rich.table import Table
 
 from negotiation.observation import Decision, Offer, Response
-from negotiation.play import saves
+from negotiation.play import reasons, saves
 from negotiation.play.debrief import Debrief, write_plots
 from negotiation.play.legal import OfferMenu
 from negotiation.play.moves import MoveError, describe_offer, parse_amount, parse_level
 from negotiation.play.script import Script
 from negotiation.play.session import Prompt, Session
-from negotiation.play.view import Reading, SeatView, seat_view
+from negotiation.play.view import PledgeLine, Reading, SeatView, seat_view
+from negotiation.results import turn_label
 
-COMMANDS = "Type 'help' for the choices, 'view' to see the screen again, 'save' to save, 'quit' to save and stop."
+COMMANDS = "Commands: help · view · full (every table) · info C1 (a whole pledge) · save · quit"
 HELP = {
     "ready": "Press Enter when the player named above is at the keyboard.",
     "offers": "Offers trade concessions: what you give (g1, g2 ...) for what you ask (a1, a2 ...). Renewing a "
@@ -39,10 +40,15 @@ HELP = {
                "is a breach (it heals when honoured again); sustained mutual defection collapses the truce. "
                "Examples: 'C5 defect', 'C1 0.5, C9 defect', 'all honour'.",
     "tariffs": "A tariff surcharge is extra tariff on a partner's goods on top of those in force: retaliation. "
-               "0 de-escalates. It costs both sides trade welfare. Examples: 'US 0.1' (10 points), 'US 0'.",
+               "0 de-escalates. It costs both sides trade welfare. 'keep' keeps every surcharge in force as it "
+               "is; Enter plays the suggestion shown in brackets (keep, raise or remove). Examples: {examples}.",
     "invest": "Money spent now on allied processing capacity (USD bn this turn); it costs you now and adds "
               "capacity after the lead time, eroding China's leverage.",
 }
+
+
+CLEAR_SCROLLBACK = "\x1b[3J"
+VERDICT_WORDS = {"accept": "accepted", "reject": "rejected", "counter": "countered", "invalid": "found void"}
 
 
 class Quit(Exception):
@@ -60,6 +66,8 @@ class Terminal:
         self.hot_seat = len(session.seats) > 1 and script is None
         self.current: str | None = None
         self.shown: set[tuple[int, str]] = set()
+        self.told: dict[tuple[int, str], int] = {}  # talks of a turn already told to a seat
+        self.briefed: set[str] = set()
 
     # --- the loop ------------------------------------------------------------------
     def play(self) -> int:
@@ -108,12 +116,50 @@ class Terminal:
         prompt = self.session.prompt
         assert prompt is not None
         self.current = prompt.seat
+        if prompt.seat not in self.briefed:
+            self.briefed.add(prompt.seat)
+            self._brief(prompt.seat)
         if (prompt.turn, prompt.seat) not in self.shown:
             self.shown.add((prompt.turn, prompt.seat))
+            self.told[(prompt.turn, prompt.seat)] = len(self._talks_of(prompt.seat))
             self.show(seat_view(self.session, prompt.seat))
+        else:
+            self._tell(prompt.seat)
+
+    def _brief(self, seat: str) -> None:
+        """The scenario's briefing and the seat's own, once, before its first screen."""
+        sc = self.session.scenario
+        country = sc.countries[seat]
+        text = " ".join(sc.description.split())
+        mine = " ".join(country.description.split())
+        body = "\n\n".join(t for t in (text, f"You play {country.name} ({seat}): {mine}" if mine else "") if t)
+        if body:
+            self.console.print(Panel(body, title=f"briefing · {sc.name}", border_style="cyan"))
+
+    def _talks_of(self, seat: str) -> list:
+        return [t for t in self.session.talks() if seat in (t.offer.proposer, t.offer.receiver)]
+
+    def _tell(self, seat: str) -> None:
+        """Print at once what became of the offers the seat made or answered since last told."""
+        talks = self._talks_of(seat)
+        key = (self.session.turn, seat)
+        for talk in talks[self.told.get(key, 0):]:
+            o = talk.offer
+            why = f" ({talk.reason})" if talk.reason else ""
+            if o.proposer == seat:
+                who = self.session.scenario.countries[o.receiver].name
+                text = f"{who} {VERDICT_WORDS[talk.verdict]} your offer{why}: {describe_offer(o)}"
+            else:
+                text = f"you {VERDICT_WORDS[talk.verdict]} {o.proposer}'s offer{why}: {describe_offer(o)}"
+            style = "green" if talk.verdict == "accept" else "yellow"
+            self.console.print(f"[{style}]→ {text}[/{style}]", highlight=False)
+        self.told[key] = len(talks)
 
     def _hand_over(self, seat: str) -> None:
         self.console.clear()
+        if self.console.is_terminal:  # and the scrollback, or the next player scrolls up to read the moves
+            self.console.file.write(CLEAR_SCROLLBACK)
+            self.console.file.flush()
         name = self.session.scenario.countries[seat].name
         self.console.print(Panel(f"Pass the keyboard to [bold]{name} ({seat})[/bold].\n"
                                  "Other players: please look away.", title="hot seat", expand=False))
@@ -130,9 +176,13 @@ class Terminal:
                 raise Quit("Input ended before the game did.") from None
             word = text.lower()
             if word in ("help", "?"):
-                self.console.print(HELP[topic] + "\n" + COMMANDS)
+                self.console.print(HELP[topic].format(examples=self._tariff_examples()) + "\n" + COMMANDS)
             elif word == "view":
                 self.show(seat_view(self.session, self.current or self.session.seats[0]))
+            elif word == "full":
+                self.show_full(seat_view(self.session, self.current or self.session.seats[0]))
+            elif word == "info" or word.startswith("info "):
+                self._info(text[4:].strip())
             elif word == "save":
                 self._save()
                 self.console.print(f"Saved to {self.save_path}.")
@@ -149,7 +199,9 @@ class Terminal:
         while True:
             try:
                 offers = [o for menu in menus for o in [self._ask_menu(menu, f"offer to {menu.partner}")] if o]
+                seat = self._asked().seat
                 self.session.submit(offers)
+                self._tell(seat)
                 return
             except MoveError as exc:
                 self._refuse(str(exc))
@@ -161,6 +213,8 @@ class Terminal:
         self.console.print(f"[bold]{what[0].upper() + what[1:]}[/bold] ({name}): you may give: {give}\n"
                            f"    you may ask: {ask}")
         suggested = " ".join(menu.default_codes()) or "none"
+        if what != "counter-offer":
+            self._suggest(reasons.offers(self.session, self._asked().seat, menu.partner, menu.default))
         while True:
             text = self._ask(what, suggested, "offers")
             if not text:
@@ -186,6 +240,7 @@ class Terminal:
                                  f"{question.round + 1} of {self.session.scenario.negotiation.rounds}",
                                  expand=False))
         suggested = question.default.verdict
+        self._suggest(reasons.answer(self.session, question.offer.receiver, question.offer, question.default))
         while True:
             text = self._ask(f"answer: {' / '.join(verdicts)}", suggested, "answer").lower()
             verdict = next((v for v in verdicts if text and v.startswith(text)), None) if text else suggested
@@ -196,7 +251,9 @@ class Terminal:
                 response = question.default if verdict == suggested and not text else self._response(verdict)
                 if response is None:
                     continue
+                seat = self._asked().seat
                 self.session.submit(response)
+                self._tell(seat)
                 return
             except MoveError as exc:
                 self._refuse(str(exc))
@@ -227,6 +284,7 @@ class Terminal:
         levels = dict(default.levels)
         if not pledges:
             return levels
+        self._suggest_levels(default, pledges)
         while True:
             text = self._ask("your pledges", _levels_text(default.levels, pledges), "pledges")
             try:
@@ -235,17 +293,44 @@ class Terminal:
                 self._refuse(str(exc))
 
     def _ask_tariffs(self, default: Decision, partners: tuple[str, ...], high: float) -> dict[str, float]:
-        now = self.session.surcharges(self._asked().seat)
+        seat = self._asked().seat
+        now = self.session.surcharges(seat)
         current = {p: now[p] for p in partners}
         suggested = {p: default.retaliation.get(p, current[p]) for p in partners}
-        shown = ", ".join(f"{p} {v:g}" for p, v in suggested.items() if v) or "no surcharges"
+        for p in partners:
+            why = reasons.surcharge(self.session, seat, p, current[p], suggested[p])
+            if why:
+                self._suggest(f"surcharge on {p}: {why}")
+        shown = surcharge_default(current, suggested)
         while True:
             text = self._ask("tariff surcharges", shown, "tariffs")
+            if text.lower() == "keep":
+                return {**default.retaliation, **current}
             try:
                 return {**default.retaliation, **_parse_pairs(text, partners, lambda v, k: parse_amount(
                     v, f"tariff surcharge on {k}", high))}
             except MoveError as exc:
                 self._refuse(str(exc))
+
+    def _tariff_examples(self) -> str:
+        partners = [c for c in self.session.countries if c != (self.current or self.session.seats[0])]
+        p = partners[0] if partners else "US"
+        return f"'{p} 0.1' (a 10-point surcharge on {p}), '{p} 0' (none on {p}), 'keep'"
+
+    def _suggest(self, reason: str) -> None:
+        if reason:
+            self.console.print(f"[dim]suggested because {reason}[/dim]", highlight=False)
+
+    def _suggest_levels(self, default: Decision, pledges: tuple[str, ...]) -> None:
+        seat = self._asked().seat
+        by_partner: dict[str, list[str]] = {}
+        for p in self.session.pledges():
+            if p.id in pledges:
+                by_partner.setdefault(p.receiver, []).append(p.id)
+        for partner, ids in by_partner.items():
+            level = min(default.levels.get(i, 1.0) for i in ids)
+            word = "honour" if level >= 1.0 else "defect on"
+            self._suggest(f"{word} {', '.join(ids)}: " + reasons.stance(self.session, seat, partner, level))
 
     def _ask_invest(self, default: Decision, high: float) -> float:
         if high <= 0:
@@ -261,22 +346,43 @@ class Terminal:
 
     # --- drawing -------------------------------------------------------------------
     def show(self, view: SeatView) -> None:
+        """The compact screen: what a player needs to move, in about 20 lines at 80 columns."""
+        c, width = self.console, self.console.width
+        self._header(view)
+        for text in view.events:
+            c.print(f"[yellow bold]News:[/yellow bold] {text}", highlight=False)
+        self._truce(view)
+        for i, text in enumerate(view.last_turn):
+            c.print(_fit(("Last turn: " if i == 0 else "  ") + text, width), highlight=False)
+        c.print(_partners_compact(view))
+        if view.pledges:
+            c.print(_fit("Pledges (* major; ✓ honoured ~ partly ✗ defected · not in force)", width),
+                    style="dim", highlight=False)
+            for p in view.pledges:
+                c.print(_pledge_line(p, view.turn, width), highlight=False)
+        for text in view.offers:
+            c.print(f"Offer on the table: {text}", highlight=False)
+        for text in view.talks:
+            c.print(f"Talks this turn: {text}", highlight=False)
+        for o in view.objectives:
+            mark = "✓ met so far" if o.met else "so far"
+            c.print(_fit(f"Objective ({o.points:g} points, {mark} {o.so_far}): {o.text}", width), highlight=False)
+        c.print(f"[dim]{COMMANDS}[/dim]")
+
+    def show_full(self, view: SeatView) -> None:
+        """Every table, each pledge's text cut to the width ('full')."""
         c = self.console
-        # turns are numbered from 0 as in the scenario files, so 'turn 6' is the instructor's 'turn: 6'
-        left = view.turns - view.turn - 1
-        c.rule(f"[bold]{view.name} ({view.seat})[/bold] · turn {view.turn} · {view.label} · "
-               f"{left} turn{'s' if left != 1 else ''} to go · {view.scenario}")
+        self._header(view)
         for text in view.events:
             c.print(Panel(text, title="news", expand=False, border_style="yellow"))
-        last = "" if view.payoff is None else f"last turn {view.payoff:+,.2f}, "
-        truce = view.truce
-        c.print(f"Truce: [bold]{truce}[/bold] · Your payoff: {last}total {view.total:,.2f} "
-                f"USD bn · Allied share of processing {_pct(view.allied_share)}, China's {_pct(view.china_share)}")
+        self._truce(view)
         if view.market is not None:
             m = view.market
             stock = "" if m.cover is None else f" · your stockpile {m.cover:.1f} months of consumption"
             c.print(f"Rare earths outside China: NdPr {_num(m.price_light, '{:,.0f}')} USD/kg, "
-                    f"Dy/Tb {_num(m.price_heavy, '{:,.0f}')} USD/kg{stock}")
+                    f"Dy/Tb {_num(m.price_heavy, '{:,.0f}')} USD/kg{stock}", highlight=False)
+        for text in view.last_turn:
+            c.print(f"Last turn: {text}", highlight=False)
         c.print(_partners_table(view))
         if view.pledges:
             c.print(_pledges_table(view, c.width))
@@ -288,6 +394,39 @@ class Terminal:
             c.print(f"Objective{' (met so far)' if o.met else ''}: {o.text} - so far {o.so_far}")
         c.print(f"[dim]{COMMANDS}[/dim]")
 
+    def _header(self, view: SeatView) -> None:
+        # turns are numbered from 0 as in the scenario files, so 'turn 6' is the instructor's 'turn: 6'
+        left = view.turns - view.turn - 1
+        self.console.rule(f"[bold]{view.name} ({view.seat})[/bold] · turn {view.turn} · {view.label} · "
+                          f"{left} turn{'s' if left != 1 else ''} to go · {view.scenario}")
+
+    def _truce(self, view: SeatView) -> None:
+        last = "" if view.payoff is None else f"last turn {view.payoff:+,.2f}, "
+        self.console.print(f"Truce: [bold]{view.truce}[/bold] · Your payoff: {last}total {view.total:,.2f} "
+                           f"USD bn · Processing: allied {_pct(view.allied_share)}, China "
+                           f"{_pct(view.china_share)}", highlight=False)
+
+    def _info(self, code: str) -> None:
+        """The whole of one pledge: its text, terms, dates and record."""
+        seat = self.current or self.session.seats[0]
+        view = seat_view(self.session, seat)
+        found = next((p for p in view.pledges if p.id.lower() == code.lower()), None)
+        if found is None:
+            codes = ", ".join(p.id for p in view.pledges) or "none"
+            self._refuse(f"'{code}' is not a pledge on your screen; type 'info' and one of: {codes}")
+            return
+        sc = self.session.scenario
+        label = turn_label(sc, found.end) if found.end < sc.turns else "after the game"
+        lines = [f"{found.id}{' (major: counts for the truce)' if found.major else ''}: "
+                 f"{sc.countries[found.giver].name} ({found.giver}) to {sc.countries[found.receiver].name} "
+                 f"({found.receiver})",
+                 found.description,
+                 f"instrument: {found.instrument}, level {found.amount:g}; {_ends(found, view.turn)} ({label})"
+                 + (" - renewable now" if found.due else ""),
+                 "record: " + (_record(found.record, found.sight).strip("-") or "none yet")
+                 + (" (as you observed it)" if found.sight == "noisy" else "")]
+        self.console.print(Panel("\n".join(lines), title=f"pledge {found.id}", expand=False), highlight=False)
+
     def _finish(self) -> None:
         self.console.rule("[bold]game over[/bold]")
         if self.make_debriefs is None:
@@ -298,6 +437,51 @@ class Terminal:
             if self.debrief_dir is not None:
                 paths = write_plots(debrief, self.debrief_dir)
                 self.console.print(f"Plots: {self.debrief_dir}/ ({', '.join(p.name for p in paths)})")
+
+
+def surcharge_default(current: dict[str, float], suggested: dict[str, float]) -> str:
+    """What Enter does at the surcharge prompt, in words: keep, raise, cut or remove, per partner."""
+    parts = []
+    for p, now in current.items():
+        new = suggested[p]
+        if new == now and now > 0:
+            parts.append(f"keep {p} {100 * now:.0f} points")
+        elif new > now:
+            parts.append(f"raise {p} to {100 * new:.0f} points")
+        elif new < now:
+            parts.append(f"remove {p} {100 * now:.0f} points" if new == 0 else
+                         f"cut {p} to {100 * new:.0f} points")
+    return ", ".join(parts) or "none: no surcharges"
+
+
+def _fit(text: str, width: int) -> str:
+    """One line of at most ``width`` characters (cut with an ellipsis)."""
+    return text if len(text) <= width else text[: max(1, width - 1)] + "…"
+
+
+def _ends(p: PledgeLine, turn: int) -> str:
+    """When a pledge ends: the turn it lapses at unless renewed (the same turn the refusals name)."""
+    return "ends now" if p.end <= turn else f"ends at turn {p.end}"
+
+
+def _pledge_line(p: PledgeLine, turn: int, width: int) -> str:
+    due = " RENEW NOW" if p.due else ""
+    record = _record(p.record, p.sight).replace(" ", "").strip("-")
+    head = f" {p.id}{'*' if p.major else ' '} {p.giver}→{p.receiver} {_ends(p, turn)}{due} "
+    head += f"{record} " if record else ""
+    return _fit(head + p.description, width)
+
+
+def _partners_compact(view: SeatView) -> Table:
+    # y/t: yours on them / theirs on you; controls: theirs on you; total: their payoff so far
+    table = Table(box=None, pad_edge=False, show_edge=False, padding=(0, 1), header_style="dim")
+    for col in ("partner", "trust", "tariff y/t", "surch. y/t", "controls", "total"):
+        table.add_column(col, justify="left" if col == "partner" else "right", no_wrap=True)
+    for p in view.partners:
+        table.add_row(p.country, _num(p.trust), f"{100 * p.tariff_mine:.0f}/{_pct(p.tariff_theirs)}",
+                      f"{100 * p.surcharge_mine:.0f}/{_num(p.surcharge_theirs, '{:.0f}', 100)}",
+                      _num(p.controls_on_me), _num(p.total, "{:,.1f}"))
+    return table
 
 
 def _pct(reading: Reading) -> str:
@@ -340,7 +524,7 @@ def _pledges_table(view: SeatView, width: int) -> Table:
     room = max(12, width - 58)
     for p in view.pledges:
         due = " [bold yellow]renew now[/bold yellow]" if p.due else ""
-        table.add_row(p.id + (" *" if p.major else ""), f"{p.giver} → {p.receiver}", f"to turn {p.end - 1}{due}",
+        table.add_row(p.id + (" *" if p.major else ""), f"{p.giver} → {p.receiver}", f"{_ends(p, view.turn)}{due}",
                       _record(p.record, p.sight), p.description if len(p.description) <= room
                       else p.description[: room - 1] + "…")
     return table

@@ -109,6 +109,7 @@ class SeatView:
     offers: tuple[str, ...]
     talks: tuple[str, ...]
     objectives: tuple[ObjectiveLine, ...]
+    last_turn: tuple[str, ...] = ()  # what happened last turn, as the seat saw it (see last_turn)
     market: MarketLine | None = None  # None before the first turn or without a supplier
 
     def as_dict(self) -> dict[str, Any]:
@@ -162,6 +163,7 @@ def seat_view(session: Session, seat: str) -> SeatView:
         partners=tuple(_partner(session, eyes, seat, c) for c in session.countries if c != seat),
         pledges=_pledges(session, seat), offers=tuple(describe_offer(o) for o in session.offers_to(seat)),
         talks=tuple(_talks(session, seat)), objectives=_objectives(session, seat),
+        last_turn=tuple(last_turn(session, seat)),
         market=_market(session, eyes, seat))
 
 
@@ -172,6 +174,95 @@ def _market(session: Session, eyes: _Eyes, seat: str) -> MarketLine | None:
     return MarketLine(price_light=eyes.read("world", "price_light", market.price_light),
                       price_heavy=eyes.read("world", "price_heavy", market.price_heavy),
                       cover=market.cover.get(seat))
+
+
+def last_turn(session: Session, seat: str) -> list[str]:
+    """What happened last turn, in a few sentences: the seat's own moves and its partners' (as
+    it saw them), the tariff moves, the deals, lapses, breaches, and why the truce is strained."""
+    t = session.turn - 1
+    if t < 0:
+        return []
+    sc = session.scenario
+    thr = sc.world.honour_threshold
+    sight = sc.seat_visibility(seat).compliance
+    lines = []
+    moves: dict[str, dict[str, list[str]]] = {}
+    for p in session.pledges():
+        if seat not in (p.giver, p.receiver) or t >= len(p.levels) or p.levels[t] is None:
+            continue
+        mine = p.giver == seat
+        if not mine and sight == "hidden":
+            continue
+        value = p.levels[t] if mine or sight == "exact" else p.seen[t]
+        if value is None:
+            continue
+        word = "honoured" if value >= 1.0 else "defected on" if value < thr else f"kept {100 * value:.0f} % of"
+        moves.setdefault("you" if mine else p.giver, {}).setdefault(word, []).append(p.id)
+    if moves:
+        order = sorted(moves, key=lambda who: who != "you")
+        told = "; ".join(f"{who} " + ", ".join(f"{word} {', '.join(ids)}" for word, ids in moves[who].items())
+                         for who in order)
+        seen = " (theirs as you saw them)" if sight == "noisy" and any(k != "you" for k in moves) else ""
+        lines.append(told + seen)
+    for h in session.happened(t):
+        if h.kind == "retaliation" and seat in (h.country, h.target):
+            who, whom = _who(h.country, seat), "you" if h.target == seat else h.target
+            its = "your" if who == "you" else "its"
+            lines.append(f"{who} raised {its} tariff surcharge on {whom} to {100 * h.level:.0f} points"
+                         if h.level > h.before else
+                         f"{who} lifted {its} tariff surcharge on {whom}" if h.level == 0 else
+                         f"{who} cut {its} tariff surcharge on {whom} to {100 * h.level:.0f} points")
+        elif h.kind == "lapse":
+            lines.append(f"{h.pledge} lapsed: it was not renewed in time")
+        elif h.kind == "breach":
+            lines.append(f"breach: {_who(h.country, seat)} fell below half on {h.pledge}")
+        elif h.kind == "recovery":
+            lines.append("the breach healed: every major pledge was honoured again")
+    for talk in session.talks(t):
+        if talk.verdict == "accept" and seat in (talk.offer.proposer, talk.offer.receiver):
+            lines.append(f"deal: {describe_offer(talk.offer)}")
+    if session.status == "strained":
+        lines.append("the truce is strained: " + "; ".join(strained_because(session, seat)))
+    return lines
+
+
+def strained_because(session: Session, seat: str) -> list[str]:
+    """Why the truce is strained after last turn: a major pledge kept only in part, a major
+    pledge its receiver saw as broken (perhaps wrongly: the signals are noisy), or surcharges
+    in force between the parties of a major pledge."""
+    t = session.turn - 1
+    thr = session.scenario.world.honour_threshold
+    sight = session.scenario.seat_visibility(seat).compliance
+    why: list[str] = []
+    parties = set()
+    for p in session.pledges():
+        if not p.major or t < 0 or t >= len(p.levels) or p.levels[t] is None:
+            continue
+        parties.add((p.giver, p.receiver))
+        level, seen = p.levels[t], p.seen[t]
+        if level is None:
+            continue
+        if seat not in (p.giver, p.receiver):
+            if level < 1.0 or (seen is not None and seen < thr):
+                why.append(f"a pledge between {p.giver} and {p.receiver} was kept only in part or seen as broken")
+        elif level < 1.0 and p.giver == seat:
+            why.append(f"you kept only {100 * level:.0f} % of {p.id}")
+        elif level < 1.0 and sight != "hidden":
+            why.append(f"{p.giver} kept {p.id} only in part")
+        elif seen is not None and seen < thr:
+            name = p.id
+            reader = "you" if p.receiver == seat else p.receiver
+            honest = " (you did honour it: the signal was noise)" if p.giver == seat and level >= thr else ""
+            why.append(f"{reader} saw {name} as broken{honest}")
+    for a, b in sorted(parties):
+        if session.relation(a, b).surcharge > 0:
+            why.append(f"{_who(a, seat)} {'have' if a == seat else 'has'} a tariff surcharge on "
+                       f"{'you' if b == seat else b}")
+    return why or ["a major pledge was kept only in part or seen as broken"]
+
+
+def _who(country: str, seat: str) -> str:
+    return "you" if country == seat else country
 
 
 def seat_history(session: Session, seat: str | None = None) -> History:
