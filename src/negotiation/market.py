@@ -189,7 +189,7 @@ class MarketState:
     projects: np.ndarray  # [P, 10] one row a project: ONLINE turn, COUNTRY, SUCCESS (its chance when
     #                       started: what others expect), FAILS (1 if its drawn fate is to fail; revealed when
     #                       due), then AMOUNTS: kt/month it adds by stage and good (capacity[c].ravel() order)
-    calm: np.ndarray  # [N, G] True where last month's controls were off: stocks are bought this month
+    calm: np.ndarray  # [N, G] 1.0 where last month's controls were off (stocks are bought this month), else 0.0
     base: Base
     arrivals: frozenset = frozenset()  # the turns at which some project is due (a cheap test each month)
 
@@ -386,7 +386,7 @@ def initial_state(params: MarketParams, rng: np.random.Generator) -> MarketState
     projects[:, FAILS] = fails[who]
     projects[:, AMOUNTS:] = params.pipeline.reshape(params.n, 6)[who]
     stock = params.stock_initial * params.base_demand
-    calm = np.ones((params.n, 2), dtype=bool)
+    calm = np.ones((params.n, 2))
     capacity = params.capacity.copy()
     substitution = np.zeros((params.n, 2))
     return MarketState(0, capacity, stock, substitution, 1.0, projects, calm,
@@ -517,7 +517,7 @@ def advance(state: MarketState, clearing: Clearing, investment_bn: np.ndarray | 
                   arriving[:, AMOUNTS:] * (arriving[:, FAILS, None] == 0.0))
         capacity[:, MINING, :] = np.minimum(capacity[:, MINING, :], params.mining_limit)
     scale = state.demand_scale * (1.0 + params.demand_growth)
-    calm = clearing.controls <= 0.0
+    calm = (clearing.controls <= 0.0).astype(float)  # a float mask: cheaper to multiply by than a bool one
     return MarketState(turn, capacity, stock, substitution, scale, projects, calm,
                        _base(params, capacity, stock, substitution, scale, calm), arrivals)
 
