@@ -1,6 +1,7 @@
 """The debrief of one game and the class report over many saves."""
 
 import csv
+import dataclasses
 import json
 
 import pandas as pd
@@ -49,12 +50,55 @@ def test_the_counterfactual_is_the_same_game_with_the_seat_played_by_the_strateg
         assert c.result.totals == expected.totals
         assert c.score.total == pytest.approx(score(expected, "CN").total)
     tft = brief.comparisons[0]
-    mine = brief.score.total
-    pct = round(abs(tft.score.total - mine) / abs(mine) * 100)
+    mine, other = brief.score, tft.score
+    pct = round(abs(other.total - mine.total) / mine.total * 100)
     assert tft.sentence(brief.score, defected.result()) == (
-        f"tit_for_tat would have scored {pct} % {'more' if tft.score.total > mine else 'less'} "
-        f"({tft.score.total:,.1f} against your {mine:,.1f}) and the truce would also have held, "
-        "with 0 breaches against your 1.")
+        f"tit_for_tat would have scored {abs(other.total - mine.total):,.1f} points "
+        f"{'more' if other.total > mine.total else 'less'} ({other.total:,.1f} against your {mine.total:,.1f}, "
+        f"{pct} % {'more' if other.total > mine.total else 'less'}) and the truce would also have held, "
+        f"with 0 breaches against your 1. Payoff points {other.payoff_points:,.1f} against your "
+        f"{mine.payoff_points:,.1f}; objective points 15 against your 15.")
+
+
+def test_a_comparison_splits_payoff_and_objective_points_and_gives_no_percentage_of_a_loss(defected):
+    mine = debrief.make(defected.result(), "CN", []).score
+    # the student earned more money; the strategy's edge is all objective points
+    richer = dataclasses.replace(mine, payoff_points=mine.payoff_points + 5.0)
+    poorer_but_met = dataclasses.replace(mine, payoff_points=mine.payoff_points - 1.0)
+    how, split = debrief.compare_scores(poorer_but_met, dataclasses.replace(richer, objectives=()))
+    assert how.startswith("would have scored 9.0 points more") and "%" not in how  # your score is below 0
+    assert split == (f" Payoff points {mine.payoff_points - 1:,.1f} against your {mine.payoff_points + 5:,.1f}; "
+                     "objective points 15 against your 0.")
+    loss = dataclasses.replace(mine, payoff_points=-0.4, objectives=())
+    assert "%" not in debrief.compare_scores(dataclasses.replace(loss, payoff_points=23.4), loss)[0]
+    assert "%" not in debrief.compare_scores(loss, dataclasses.replace(loss, payoff_points=0.0))[0]
+
+
+def test_what_if_replays_the_game_with_one_decision_changed_back_to_the_suggestion(defected):
+    brief = debrief.make(defected.result(), "CN", [], session=defected)
+    assert len(brief.what_ifs) == 1
+    w = brief.what_ifs[0]
+    assert w.choice.turn == 2 and w.choice.text == "C5 defect (suggested honour)"
+    plain = game().result()  # every suggestion: the same random draws give the same game
+    assert w.result.totals == plain.totals and w.score.total == pytest.approx(score(plain, "CN").total)
+    text = "\n".join(brief.lines())
+    assert "Your decisions that mattered most" in text
+    assert "turn 2 (Jan 2026), you C5 defect (suggested honour): with the suggestion instead, you would have" in text
+
+
+def test_turning_points_list_a_surcharge_reimposed_after_its_rollback_and_no_rollback_of_nothing():
+    session = Session(load_scenario("classroom_intro", {"turns": 3}), ["CN"])
+    while not session.finished:
+        p = session.prompt
+        if p.kind == "actions" and p.turn < 2:
+            session.submit(Decision(p.default.levels, {**p.default.retaliation, "US": 0.1}, p.default.invest))
+        else:
+            session.submit_default()
+    points = debrief.turning_points(session.result(), "CN")
+    assert "turn 1 (Dec 2025): CN and US agreed: roll back CN's tariff surcharge on US" in points
+    assert not any("roll back US's tariff surcharge on CN" in p for p in points)  # it was 0: nothing rolled back
+    assert ("turn 1 (Dec 2025): you re-imposed your tariff surcharge on US (10 points) the same turn it was agreed "
+            "to roll it back") in points
 
 
 def test_the_debrief_of_a_healed_breach_says_the_truce_held_and_lists_the_breach_and_its_recovery(defected):
@@ -85,7 +129,9 @@ def test_the_debrief_of_a_collapse_says_when_why_and_who_and_compares_the_collap
     assert f"missed: Keep the truce to the end of the game (8 turns) (reached {turn} turns)" in text
     assert f"turn {turn} (Apr 2026): the truce collapsed (mutual defection, started by you)" in text
     assert brief.comparisons[0].sentence(brief.score, result).endswith(
-        "and kept the truce to the end (8 turns), with 0 breaches against your 1.")
+        "and kept the truce to the end (8 turns), with 0 breaches against your 1. Payoff points -10.4 against "
+        "your -13.4; objective points 15 against your 5.")
+    assert "%" not in brief.comparisons[0].sentence(brief.score, result)  # no share of a negative score
 
 
 def test_playing_every_default_compares_as_the_same_score():
@@ -121,9 +167,10 @@ def test_the_class_report_compares_finished_games_and_names_the_bad_saves(tmp_pa
     assert f"left out {folder / 'eve.json'}: is a game of scenario 'busan_truce_2025', not 'classroom_intro'" in printed
     table = pd.read_csv(out / "report.csv")
     assert table["game"].tolist() == ["ana", "Team Bo", "Team Fay"]
+    assert table["played_by"].fillna("").tolist() == ["", "Team Bo", "Team Fay"]
     assert table["truce"].tolist() == ["held", "held", "collapsed"]  # ana's breach healed: no collapse
     assert table["breaches"].tolist() == [1, 0, 1] and table["recoveries"].tolist() == [1, 0, 0]
-    assert table["key_decisions"].tolist()[:2] == ["t2: C5 defect", "played every suggested move"]
+    assert table["key_decisions"].tolist()[:2] == ["t2: C5 defect (suggested honour)", "played every suggested move"]
     assert table["score"].tolist()[:2] == [round(score(defected.result(), "CN").total, 2),
                                            round(score(game().result(), "CN").total, 2)]
     assert sorted(p.name for p in out.iterdir()) == ["payoffs.png", "report.csv", "scores.png", "truce.png"]
@@ -146,9 +193,18 @@ def test_a_report_row_of_a_collapsed_game_gives_the_collapse_as_whole_numbers(tm
         ana, fay = csv.DictReader(f)
     row = fay
     assert row["truce"] == "collapsed" and row["collapse_turn"] == str(result.collapse.turn)  # '5', not '5.0'
+    assert row["break_turn"] == "2" and ana["break_turn"] == "2" and row["break_date"] == "Jan 2026"
     assert row["collapse_date"] == "Apr 2026" and row["collapsed_by"] == "CN"
     assert row["collapse_cause"] == "mutual_defection" and row["breaches"] == "1" and row["recoveries"] == "0"
     assert float(row["cooperation_rate"]) == pytest.approx(result.cooperation_rate, abs=1e-3)
     assert result.cooperation_rate < 1
     held = ana
     assert held["truce"] == "held" and held["collapse_turn"] == "" and held["collapse_cause"] == ""
+
+
+def test_a_defection_the_player_did_not_choose_is_told_as_the_suggested_move():
+    # self_enforcing's own suggestion in the rare-earth shock: the seat's strategy defects
+    session = game(scenario="rare_earth_shock", seat="CN", turns=10)
+    points = debrief.make(session.result(), "CN", [], session=session).turning_points
+    mine = [p for p in points if "you defected on" in p]
+    assert mine and all(p.endswith("the suggested move, which you played") for p in mine)

@@ -29,7 +29,7 @@ def test_a_scripted_game_plays_its_moves_and_defaults_for_the_rest(tmp_path, cap
     assert "game over" in out and "Debrief: China (CN)" in out and "by you over C5" in out
     game = saves.load(save)
     assert game.finished and game.model.broken.country == "CN" and game.model.broken.turn == 0
-    assert [c.text for c in game.choices] == ["C5 defect", "surcharge on US 0.1"]
+    assert [c.text for c in game.choices] == ["C5 defect (suggested honour)", "surcharge on US 10 points (suggested 0)"]
     # the same moves submitted in-process give the same game
     same = Session(load_scenario("classroom_intro"), ["CN"])
     while not same.finished:
@@ -97,4 +97,4 @@ def test_piped_answers_that_run_out_save_the_game_and_stop(tmp_path):
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert "Input ended before the game did. Game saved to g.json" in done.stdout
     kept = saves.load(tmp_path / "g.json")
-    assert kept.turn == 1 and [c.text for c in kept.choices] == ["C5 defect"]
+    assert kept.turn == 1 and [c.text for c in kept.choices] == ["C5 defect (suggested honour)"]

@@ -96,7 +96,7 @@ def test_malformed_input_is_refused_with_the_reason_and_asked_again(tmp_path):
     assert "Not possible: tariff surcharge on US must be a number from 0 to 1, got 'lots'" in screen
     assert [a.split(" [")[0] for a in asked[:6]] == ["your pledges"] * 4 + ["tariff surcharges"] * 2
     game = saves.load(tmp_path / "game.json")
-    assert [c.text for c in game.choices] == ["C5 defect, surcharge on US 0.1"]
+    assert [c.text for c in game.choices] == ["C5 defect (suggested honour), surcharge on US 10 points (suggested 0)"]
 
 
 def test_the_truce_line_shows_the_open_breach_while_it_is_open(tmp_path):

@@ -74,3 +74,16 @@ def test_describe_says_a_move_in_a_few_words():
     assert forms.describe("answer", Response("reject")) == "reject"
     assert forms.describe("actions", Decision({"C1": 0.0}, {"US": 0.1}, 0.0)) == \
         "C1 defect, surcharge on US 10 points"
+
+
+def test_a_form_sent_back_as_shown_is_no_decision_and_plays_the_exact_suggestion():
+    # the US invests 0.0833... a turn; the form shows 0.0833 and sends that text back unchanged
+    session = at("actions", seat="US")
+    form = forms.actions_form(session, session.prompt)
+    shown = {c.field: f"{c.value:.3g}" if c.field == "invest" else f"{c.value:g}"
+             for group in form.values() for c in group}
+    assert shown["invest"] == "0.0833"
+    move = forms.move_of(session, session.prompt, shown)
+    assert move.invest == session.prompt.default.invest  # not its rounding: the game stays the strategy's
+    session.submit(move)
+    assert session.choices == []  # no phantom 'invest 0.0833 (suggested 0.0833333)' in the class report

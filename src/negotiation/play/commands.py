@@ -134,7 +134,7 @@ def play(args: PlayOptions, console: Console) -> int:
     compare = args.compare or None
 
     def debriefs(s: Session) -> list[debrief.Debrief]:
-        return [debrief.make(s.result(), seat, compare, s.seats) for seat in s.seats]
+        return [debrief.make(s.result(), seat, compare, s.seats, session=s) for seat in s.seats]
 
     folder = path.with_name(path.stem + "-debrief")
     before = path.read_bytes() if path.is_file() else None

@@ -11,6 +11,9 @@ from pathlib import Path
 from negotiation import api, plots
 from negotiation.config.models import Scenario
 from negotiation.history import Breached, Collapsed, EventFired, Lapse, OfferMade, Recovered, RetaliationSet, entries
+from negotiation.observation import Rollback
+from negotiation.play.moves import MoveError
+from negotiation.play.session import Choice, Session
 from negotiation.results import RunResult, turn_label
 from negotiation.scoring import Score, score
 from negotiation.truce import Break
@@ -33,14 +36,42 @@ class Comparison:
     score: Score
 
     def sentence(self, mine: Score, played: RunResult) -> str:
-        diff = self.score.total - mine.total
-        if round(self.score.total, 1) == round(mine.total, 1):  # the same to the precision shown
-            how = f"would have scored the same ({mine.total:,.1f})"
-        else:
-            size = f"{abs(diff) / abs(mine.total) * 100:.0f} % " if mine.total else f"{abs(diff):,.1f} points "
-            how = (f"would have scored {size}{'more' if diff > 0 else 'less'} "
-                   f"({self.score.total:,.1f} against your {mine.total:,.1f})")
-        return f"{self.strategy} {how} {_truce_contrast(self.result, played)}."
+        how, split = compare_scores(self.score, mine)
+        return f"{self.strategy} {how} {_truce_contrast(self.result, played)}.{split}"
+
+
+def compare_scores(other: Score, mine: Score) -> tuple[str, str]:
+    """('would have scored 8.9 points more (58.2 against your 49.3, 18 % more)', ' Payoff points
+    40.2 against your 41.3; objective points 18 against your 8.'): the gap, then split into
+    payoff and objective points; a percentage only when your score is above zero (a share of
+    nothing, or of a loss, misleads)."""
+    diff = other.total - mine.total
+    if round(other.total, 1) == round(mine.total, 1):  # the same to the precision shown
+        how = f"would have scored the same ({mine.total:,.1f})"
+    else:
+        pct = f", {abs(diff) / mine.total * 100:.0f} % {'more' if diff > 0 else 'less'}" if mine.total > 0 else ""
+        how = (f"would have scored {abs(diff):,.1f} points {'more' if diff > 0 else 'less'} "
+               f"({other.total:,.1f} against your {mine.total:,.1f}{pct})")
+    if not other.objectives:
+        return how, ""
+    goals, mine_goals = other.total - other.payoff_points, mine.total - mine.payoff_points
+    return how, (f" Payoff points {other.payoff_points:,.1f} against your {mine.payoff_points:,.1f}; "
+                 f"objective points {goals:g} against your {mine_goals:g}.")
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The same game (same seed, same random draws) with one of the player's decisions changed
+    back to the suggestion; later moves are replayed where they still fit the game."""
+
+    choice: Choice
+    result: RunResult
+    score: Score
+
+    def sentence(self, mine: Score, played: RunResult) -> str:
+        how, split = compare_scores(self.score, mine)
+        return (f"{_when(played.scenario, self.choice.turn)}, you {self.choice.text}: with the suggestion "
+                f"instead, you {how} {_truce_contrast(self.result, played)}.{split}")
 
 
 @dataclass(frozen=True)
@@ -52,6 +83,7 @@ class Debrief:
     turning_points: tuple[str, ...]
     comparisons: tuple[Comparison, ...]
     note: str
+    what_ifs: tuple[WhatIf, ...] = ()
 
     def lines(self) -> list[str]:
         """The debrief as text, one paragraph or item per line."""
@@ -68,6 +100,10 @@ class Debrief:
         if self.comparisons:
             out.append(f"The same game (seed {self.result.seed}) with your seat played by a strategy{self.note}:")
             out += [f"  {c.sentence(s, self.result)}" for c in self.comparisons]
+        if self.what_ifs:
+            out.append("Your decisions that mattered most (the same game with one of them changed back to the "
+                       "suggestion):")
+            out += [f"  {w.sentence(s, self.result)}" for w in self.what_ifs]
         return out
 
 
@@ -85,7 +121,56 @@ def counterfactual(result: RunResult, seat: str, strategy: str) -> RunResult:
                    overrides={f"countries.{seat}.strategy": {"name": strategy, "params": {}}})
 
 
-def make(result: RunResult, seat: str, compare: list[str] | None = None, seats: tuple[str, ...] = ()) -> Debrief:
+ORDER = {"offers": 0, "answer": 1, "actions": 2}  # the prompts of a turn, in order
+MAX_WHAT_IFS = 3  # decisions shown
+MAX_WHAT_IF_RUNS = 8  # decisions replayed to find them (each is a whole game)
+
+
+def replay_without(session: Session, index: int) -> Session:
+    """The session's game again (same scenario, seed and seats) with the move at ``inputs[index]``
+    replaced by the suggestion. Later recorded moves are replayed where they still fit: a move
+    for a prompt the new game no longer has is dropped, and a prompt the played game never had
+    gets its suggestion."""
+    other = Session(session.scenario, session.seats, session.seed, session.name)
+    records, i = session.inputs, 0
+    while not other.finished:
+        prompt = other.prompt
+        assert prompt is not None
+        rec = records[i] if i < len(records) else None
+        if rec is None:
+            other.submit_default()
+            continue
+        where = (rec["turn"], ORDER.get(rec["kind"], 0))
+        if (rec["turn"], rec["seat"], rec["kind"]) == (prompt.turn, prompt.seat, prompt.kind):
+            i += 1
+            if i - 1 == index:
+                other.submit_default()
+                continue
+            try:
+                other.replay(rec)
+            except MoveError:
+                other.submit_default()
+        elif where < (prompt.turn, ORDER[prompt.kind]) or rec["kind"] == prompt.kind == "answer":
+            i += 1  # a move for a prompt this game went past, or an answer to an offer it did not make
+        else:
+            other.submit_default()
+    return other
+
+
+def what_ifs(session: Session, seat: str, limit: int = MAX_WHAT_IFS) -> tuple[WhatIf, ...]:
+    """The player's decisions that mattered most: each (of the first MAX_WHAT_IF_RUNS) changed
+    back to the suggestion alone, ranked by how much the seat's score would have moved."""
+    found = []
+    for choice in [c for c in session.choices if c.seat == seat and c.index >= 0][:MAX_WHAT_IF_RUNS]:
+        result = replay_without(session, choice.index).result()
+        found.append(WhatIf(choice, result, score(result, seat)))
+    mine = score(session.result(), seat).total
+    found.sort(key=lambda w: -abs(w.score.total - mine))
+    return tuple(w for w in found[:limit])
+
+
+def make(result: RunResult, seat: str, compare: list[str] | None = None, seats: tuple[str, ...] = (),
+         session: Session | None = None) -> Debrief:
     names = default_compare(result.scenario, seat) if compare is None else compare
     comparisons = []
     for name in names:
@@ -93,8 +178,11 @@ def make(result: RunResult, seat: str, compare: list[str] | None = None, seats: 
         comparisons.append(Comparison(name, other, score(other, seat)))
     others = [s for s in seats if s != seat]
     note = f" (and {', '.join(others)} by their own strategies)" if others else ""
-    return Debrief(seat, result, score(result, seat), explain(result, seat), tuple(turning_points(result, seat)),
-                   tuple(comparisons), note)
+    chosen = None if session is None else {c.turn for c in session.choices
+                                            if c.seat == seat and session.inputs[c.index]["kind"] == "actions"}
+    return Debrief(seat, result, score(result, seat), explain(result, seat),
+                   tuple(turning_points(result, seat, chosen)),
+                   tuple(comparisons), note, what_ifs(session, seat) if session is not None else ())
 
 
 def write_plots(debrief: Debrief, folder: Path) -> list[Path]:
@@ -161,7 +249,7 @@ def _breach(result: RunResult, b: Break, seat: str) -> str:
     return text
 
 
-def turning_points(result: RunResult, seat: str) -> list[str]:
+def turning_points(result: RunResult, seat: str, chosen: set[int] | None = None) -> list[str]:
     """Events, agreements, refusals, tariff moves, first defections, every breach, every recovery
     and the collapse, by turn."""
     sc = result.scenario
@@ -174,18 +262,34 @@ def turning_points(result: RunResult, seat: str) -> list[str]:
             points.append((turn, text))
 
     healing: Break | None = None  # the open breach a recovery heals
+    surcharge: dict[tuple[str, str], float] = {}  # in force now, as the log goes
+    rolled: dict[tuple[str, str], int] = {}  # the turn each surcharge was last rolled back by a deal
     for e in result.log:
         t = e.turn
         match e:
             case EventFired(text=text) if text:
                 add(t, ("event", len(points)), f"event: {_short(text.split('. ')[0], 120)}")
             case OfferMade(offer=o, verdict="accept"):
-                add(t, ("deal", len(points)), f"{o.proposer} and {o.receiver} agreed: "
-                    + "; ".join(c.describe() for c in o.give + o.ask))
+                # a rollback of a surcharge that was not in force changed nothing: not a turning point
+                kept = [c for c in o.give + o.ask
+                        if not isinstance(c, Rollback) or surcharge.get((c.country, c.target), 0.0) > 0]
+                for c in o.give + o.ask:
+                    if isinstance(c, Rollback):
+                        surcharge[(c.country, c.target)] = 0.0
+                        rolled[(c.country, c.target)] = t
+                if kept:
+                    add(t, ("deal", len(points)), f"{o.proposer} and {o.receiver} agreed: "
+                        + "; ".join(c.describe() for c in kept))
             case OfferMade(offer=o, verdict="reject" | "counter" as verdict) if seat in (o.proposer, o.receiver):
                 add(t, ("refusal", o.proposer, o.receiver), f"{o.receiver} {verdict}ed {o.proposer}'s offer ("
                     + "; ".join(c.describe() for c in o.give + o.ask) + ")")
             case RetaliationSet(country=country, target=target, level=level):
+                surcharge[(country, target)] = level
+                if level > 0 and rolled.get((country, target)) == t:  # always told: it undoes the deal
+                    points.append((t, f"{_who(country, seat)} re-imposed {'your' if country == seat else 'its'} "
+                                      f"tariff surcharge on {target} ({100 * level:.0f} points) the same turn it "
+                                      "was agreed to roll it back"))
+                    continue
                 text = (f"{country} raised its tariff surcharge on {target} to {100 * level:.0f} points"
                         if level > 0 else f"{country} lifted its tariff surcharge on {target}")
                 add(t, ("tariff", country, target), text)
@@ -209,7 +313,10 @@ def turning_points(result: RunResult, seat: str) -> list[str]:
         levels = result.pledge_levels.get(pid, [])
         first = next((t for t, v in enumerate(levels) if v is not None and v < threshold), None)
         if first is not None:
-            points.append((first, f"{_who(giver, seat)} defected on {pid} ({_short(spec.description.rstrip('.'))})"))
+            # a defection the player did not choose was the suggestion: say so, not blame them for it
+            suggested = giver == seat and chosen is not None and first not in chosen
+            points.append((first, f"{_who(giver, seat)} defected on {pid} ({_short(spec.description.rstrip('.'))})"
+                           + (" - the suggested move, which you played" if suggested else "")))
     points.sort(key=lambda p: p[0])  # stable: within a turn, the log's order
     return [f"{_when(sc, t)}: {text}" for t, text in points]
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from negotiation import csvsafe
+from negotiation.config.models import Scenario
 from negotiation.play.saves import SaveError, load
 from negotiation.play.session import Session
 from negotiation.plots import subplots
@@ -81,17 +82,21 @@ def table(games: list[Game]) -> pd.DataFrame:
             s = score(result, seat)
             choices = [f"t{c.turn}: {c.text}" for c in g.session.choices if c.seat == seat]
             more = f" (+{len(choices) - MAX_DECISIONS} more)" if len(choices) > MAX_DECISIONS else ""
+            b = result.broken
             rows.append({
-                "game": g.label, "file": str(g.path), "seat": seat, "seed": result.seed, "score": round(s.total, 2),
+                "game": g.label, "file": str(g.path), "seat": seat,
+                "played_by": ", ".join(g.session.played_by(seat)), "seed": result.seed, "score": round(s.total, 2),
                 "payoff": round(s.payoff, 2), "objectives_met": f"{s.met}/{len(s.objectives)}",
                 "truce": "held" if c is None else "collapsed", "collapse_turn": c.turn if c else None,
                 "collapse_date": turn_label(sc, c.turn) if c else "", "collapsed_by": c.country if c else "",
                 "collapse_cause": c.cause if c else "", "breaches": len(result.breaches),
+                "break_turn": b.turn if b else None, "break_date": turn_label(sc, b.turn) if b else "",
                 "recoveries": result.recoveries, "cooperation_rate": round(result.cooperation_rate, 3),
                 "key_decisions": "; ".join(choices[:MAX_DECISIONS]) + more or "played every suggested move"})
     frame = pd.DataFrame(rows)
-    if not frame.empty:  # a turn stays an integer when some games never collapsed (not 2.0)
-        frame["collapse_turn"] = frame["collapse_turn"].astype("Int64")
+    if not frame.empty:  # a turn stays an integer when some games never collapsed or broke (not 2.0)
+        for column in ("collapse_turn", "break_turn"):
+            frame[column] = frame[column].astype("Int64")
     return frame
 
 
@@ -109,7 +114,8 @@ def write(frame: pd.DataFrame, games: list[Game], folder: Path) -> list[Path]:
 
 
 def _names(frame: pd.DataFrame) -> list[str]:
-    return [f"{g} ({s})" for g, s in zip(frame["game"], frame["seat"], strict=True)]
+    return [f"{g} ({s}{': ' + who if who and who != g else ''})"
+            for g, s, who in zip(frame["game"], frame["seat"], frame["played_by"], strict=True)]
 
 
 def _scores(frame: pd.DataFrame):
@@ -134,6 +140,7 @@ def _truce(frame: pd.DataFrame, games: list[Game]):
             ax.annotate(f"{n} breach{'es' if n != 1 else ''}, {k} healed", (0, i), xytext=(4, 0),
                         textcoords="offset points", va="center", fontsize=8, color="white")
     ax.set_xlim(0, turns)
+    _turn_ticks(ax, next(g.session.scenario for g in games if g.session is not None), turns)
     ax.invert_yaxis()
     ax.set_xlabel(f"turns before the truce collapsed (of {turns}; green: it never did)")
     ax.set_title("when the truce collapsed")
@@ -154,3 +161,10 @@ def _payoffs(games: list[Game]):
     ax.legend(fontsize=7, ncols=2)
     ax.set_title("payoffs over the game")
     return fig
+
+
+def _turn_ticks(ax, scenario: Scenario, turns: int) -> None:
+    """Turn axis ticks named as the scenario names its turns ('Round 3', 'Apr 2026'), at most ~8."""
+    step = max(1, -(-turns // 8))
+    ticks = list(range(0, turns, step))
+    ax.set_xticks(ticks, [turn_label(scenario, t) for t in ticks], rotation=30, ha="right")

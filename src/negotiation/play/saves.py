@@ -47,6 +47,7 @@ def to_data(session: Session) -> dict[str, Any]:
         "name": session.name, "scenario": session.scenario.model_dump(mode="json"), "seed": session.seed,
         "seats": list(session.seats), "inputs": session.inputs, "turn": session.turn,
         "finished": session.finished, "digest": session.digest(),
+        "players": {seat: list(names) for seat, names in session.players.items()},
     }
     data["checksum"] = _checksum(data)
     return data
@@ -106,6 +107,9 @@ def load(path: Path) -> Session:
         session = Session(scenario, data["seats"], seed=data["seed"], name=data["name"])
         for record in data["inputs"]:
             session.replay(record)
+        for seat, names in _players(data.get("players", {})).items():
+            for player in names:
+                session.add_player(seat, player)
     except (ValidationError, ConfigError, MoveError, TypeError, KeyError, ValueError, AttributeError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SaveError(name, f"cannot be replayed ({reason}); it was made by another version of the game "
@@ -114,6 +118,14 @@ def load(path: Path) -> Session:
         raise SaveError(name, f"replaying its moves does not give the saved game; it was made by another "
                         f"version of the game (saved by {data['game_version']}, this is {__version__})")
     return session
+
+
+def _players(data: Any) -> dict[str, list[str]]:
+    """Who played each seat (saves before this field have none)."""
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, list)
+                                             and all(isinstance(n, str) for n in v) for k, v in data.items()):
+        raise TypeError("players must map seats to lists of names")
+    return data
 
 
 def _checksum(data: dict[str, Any]) -> str:

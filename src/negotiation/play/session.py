@@ -133,11 +133,13 @@ class Happening:
 
 @dataclass(frozen=True)
 class Choice:
-    """A move a person made that differs from the seat's default: the game's key decisions."""
+    """A move a person made that differs from the seat's default: the game's key decisions.
+    ``index`` is the move's place in :attr:`Session.inputs` (for the debrief's what-if)."""
 
     turn: int
     seat: str
     text: str
+    index: int = -1
 
 
 class Session:
@@ -155,6 +157,7 @@ class Session:
         self.seats = tuple(c for c in self.model.ids if c in seats)
         self.inputs: list[dict[str, Any]] = []
         self.choices: list[Choice] = []
+        self.players: dict[str, list[str]] = {}  # who played each seat (names), as saves and reports show it
         self.prompt: Prompt | None = None
         self.offered: dict[str, list[Offer]] = {}
         self._talks: Bargaining | None = None
@@ -216,6 +219,14 @@ class Session:
     def records(self) -> tuple[TurnRecord, ...]:
         """The per-turn records of the finished turns (what ``RunResult.records`` holds)."""
         return tuple(self.model.records)
+
+    def played_by(self, seat: str) -> list[str]:
+        """The names of the people who played ``seat`` (the game's name when nobody joined by name)."""
+        return list(self.players.get(seat) or ([self.name] if self.name else []))
+
+    def add_player(self, seat: str, name: str) -> None:
+        if name and name not in self.players.setdefault(seat, []):
+            self.players[seat].append(name)
 
     def shares(self) -> tuple[float, float]:
         """The allied share of processing capacity and China's share, now."""
@@ -345,8 +356,12 @@ class Session:
             raise MoveError("the game is over")
         encoded = self._check(prompt, move)
         self.inputs.append({"turn": prompt.turn, "seat": prompt.seat, "kind": prompt.kind, "move": encoded})
-        if _key(move) != _key(prompt.default):
-            self.choices.append(Choice(prompt.turn, prompt.seat, _describe_choice(prompt, move)))
+        if prompt.kind == "actions":
+            text = _describe_actions(prompt.default, move, self.surcharges(prompt.seat))
+            if text:
+                self.choices.append(Choice(prompt.turn, prompt.seat, text, len(self.inputs) - 1))
+        elif _key(move) != _key(prompt.default):
+            self.choices.append(Choice(prompt.turn, prompt.seat, _describe_choice(prompt, move), len(self.inputs) - 1))
         getattr(self, f"_after_{prompt.kind}")(move)
 
     def submit_for(self, seat: str, move: Any) -> None:
@@ -483,13 +498,25 @@ def _describe_choice(prompt: Prompt, move: Any) -> str:
         assert prompt.question is not None
         offer = prompt.question.offer
         return f"{move.verdict}ed {offer.proposer}'s offer (suggested: {prompt.default.verdict})"
-    default: Decision = prompt.default
-    parts = [f"{pid} {'defect' if v <= 0 else 'honour' if v >= 1 else f'at {v:g}'}"
-             for pid, v in move.levels.items() if v != default.levels.get(pid, 1.0)]
-    parts += [f"surcharge on {p} {v:g}" for p, v in move.retaliation.items()
-              if v != default.retaliation.get(p, 0.0)]
-    if move.invest != default.invest:
-        parts.append(f"invest {move.invest:g} (suggested {default.invest:g})")
+    return _describe_actions(prompt.default, move, {})
+
+
+def _describe_actions(default: Decision, move: Decision, now: dict[str, float]) -> str:
+    """How the actions differ from the suggestion as a player sees them ('' when they do not):
+    a level or surcharge left out is the suggestion's (a surcharge, the one in force), and
+    numbers are compared as shown (a level and a surcharge to the point, money to 3 digits), so
+    a browser form sent back unchanged is no decision."""
+    def level(v: float) -> str:
+        return "defect" if v <= 0 else "honour" if v >= 1 else f"at {v:.2g}"
+
+    parts = [f"{pid} {level(v)} (suggested {level(default.levels.get(pid, 1.0))})"
+             for pid, v in move.levels.items() if round(v, 2) != round(default.levels.get(pid, 1.0), 2)]
+    for p, v in move.retaliation.items():
+        was = default.retaliation.get(p, now.get(p, 0.0))
+        if round(100 * v) != round(100 * was):
+            parts.append(f"surcharge on {p} {100 * v:.0f} points (suggested {100 * was:.0f})")
+    if f"{move.invest:.3g}" != f"{default.invest:.3g}":
+        parts.append(f"invest {move.invest:.3g} (suggested {default.invest:.3g})")
     return ", ".join(parts)
 
 

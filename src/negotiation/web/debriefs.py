@@ -31,7 +31,7 @@ def make_all(session: Session, folder: Path, compare: list[str] | None = None) -
     result = session.result()
     endings = {}
     for seat in session.seats:
-        made = debrief.make(result, seat, compare, session.seats)
+        made = debrief.make(result, seat, compare, session.seats, session=session)
         paths = debrief.write_plots(made, folder / seat)
         endings[seat] = Ending(made, tuple(p.name for p in paths))
     return endings

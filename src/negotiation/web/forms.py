@@ -151,6 +151,8 @@ def _actions(session: Session, prompt: Prompt, fields: dict[str, Any]) -> Decisi
     for name, value in fields.items():
         text = _text(name, value)
         kind, _, key = name.partition(".")
+        if text.strip() == _shown(controls[name]):  # sent back as shown: the exact suggestion, not its rounding
+            continue
         try:
             if kind == "level":
                 levels[key] = parse_level(text)
@@ -162,6 +164,11 @@ def _actions(session: Session, prompt: Prompt, fields: dict[str, Any]) -> Decisi
         except MoveError as exc:
             raise FieldError(name, str(exc)) from None
     return Decision(levels, retaliation, invest)
+
+
+def _shown(control: Control) -> str:
+    """A control's value as the form shows it (the template's formats)."""
+    return f"{control.value:.3g}" if control.field == "invest" else f"{control.value:g}"
 
 
 def _only(fields: dict[str, Any], allowed: Any) -> None:

@@ -142,6 +142,7 @@ class Room:
             raise RoomError(f"the name '{name}' is taken in this game; add an initial or a number")
         player = Player(tokens.new_id(), (seat,), name, seen=self.clock())
         self.players[player.id] = player
+        self.session.add_player(seat, name)
         self._changed()
         return player
 
@@ -149,6 +150,8 @@ class Room:
         """The one player of a single-student game, at every seat of it."""
         player = Player(tokens.new_id(), self.seats, _name(name) or self.session.name, seen=self.clock())
         self.players[player.id] = player
+        for seat in self.seats:
+            self.session.add_player(seat, player.name)
         self._changed()
         return player
 
