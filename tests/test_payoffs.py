@@ -47,11 +47,6 @@ def test_a_unilateral_tariff_below_the_optimum_pays_its_setter_and_costs_the_par
     assert loss[0] < 0 < loss[1]
 
 
-def test_supply_harm_scales_with_demand_dependency_and_controls():
-    harm = payoffs.supply_harm(np.array([0.4, 0.1]), np.array([1.0, 0.5]), dependency=0.7, stake=20)
-    assert harm == pytest.approx([20 * 0.4 * 0.7, 20 * 0.1 * 0.7 * 0.5])
-
-
 def test_leverage_is_a_share_of_the_harm_exercised_and_nothing_unused():
     assert payoffs.leverage_gain(np.array([5.6, 0.7]), capture=0.2) == pytest.approx(0.2 * 6.3)
     assert payoffs.leverage_gain(np.zeros(2), capture=0.2) == 0.0
