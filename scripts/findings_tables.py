@@ -4,6 +4,7 @@
     python scripts/findings_tables.py channels runs/channels # main effect of each channel, breach causes
     python scripts/findings_tables.py ensemble runs/default  # who breaks and why, breaches and recoveries
     python scripts/findings_tables.py real runs/capture      # share of runs whose first breach is China's choice
+    python scripts/findings_tables.py market runs/buffers    # each market policy's margin: collapse, prices, chain
 
 Intervals are 95 %: Wilson for proportions, mean +/- 1.96 standard errors for means.
 Failed runs (status != 'ok') are dropped and counted.
@@ -174,13 +175,44 @@ def real(folder: Path, country: str = "CN") -> None:
     print(table([{key: v, **_causes(g)} for v, g in frame.groupby(key, sort=True)]))
 
 
+MARKET = {"mean_price_light": "mean NdPr USD/kg", "peak_price_light": "peak NdPr USD/kg",
+          "mean_price_heavy": "mean Dy/Tb USD/kg", "allied_refining_light": "allied refining at end",
+          "allied_magnets_light": "allied magnets at end", "allied_refining_heavy": "allied heavy refining at end",
+          "cover_months.US": "US stock at end, months"}
+
+
+def market(folder: Path) -> None:
+    """Each axis's margin (pooled over the others): P(collapse), cooperation and the market at the end;
+    then P(collapse) over the first two axes."""
+    frame = runs_ok(folder)
+    keys = varied(folder)
+    for key in keys:
+        rows = []
+        for v, g in frame.groupby(key, sort=True):
+            rows.append({key: v, "runs": len(g), "P(collapse) %": share(g["collapsed"].sum(), len(g)),
+                         "cooperation": mean_ci(g["cooperation_rate"]),
+                         **{label: f"{g[col].mean():.3g}" for col, label in MARKET.items() if col in g}})
+        print(f"\nmargin over {key} (means of the market columns)\n")
+        print(table(rows))
+    if len(keys) >= 2:
+        row_key, col_key = keys[:2]
+        rows = []
+        for r, by_row in frame.groupby(row_key, sort=True):
+            row = {f"{row_key} \\ {col_key}": r}
+            for c, g in by_row.groupby(col_key, sort=True):
+                row[str(c)] = share(g["collapsed"].sum(), len(g))
+            rows.append(row)
+        print(f"\nP(collapse) %, 95 % Wilson (runs per cell: {frame.groupby([row_key, col_key]).size().min()})\n")
+        print(table(rows))
+
+
 def main() -> None:
     """Parse the command line and print the table asked for."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("kind", choices=["grid", "channels", "ensemble", "real"])
+    parser.add_argument("kind", choices=["grid", "channels", "ensemble", "real", "market"])
     parser.add_argument("folder", type=Path)
     args = parser.parse_args()
-    {"grid": grid, "channels": channels, "ensemble": ensemble, "real": real}[args.kind](args.folder)
+    {"grid": grid, "channels": channels, "ensemble": ensemble, "real": real, "market": market}[args.kind](args.folder)
 
 
 if __name__ == "__main__":

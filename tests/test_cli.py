@@ -26,13 +26,13 @@ def test_run_writes_a_complete_run_folder_and_prints_a_summary(tmp_path, capsys)
 
 def test_the_resolved_scenario_reproduces_the_run(tmp_path, capsys):
     first, again = tmp_path / "a", tmp_path / "b"
-    assert main(["run", "rare_earth_shock", "--seed", "9", "--set", "world.allied_growth=0.02",
+    assert main(["run", "rare_earth_shock", "--seed", "9", "--set", "market.lead_time_scale=0.5",
                  "--out", str(first)]) == 0
     assert main(["run", str(first / "scenario.yaml"), "--out", str(again)]) == 0
     for name in ("timeline.csv", "compliance.csv", "summary.json", "scenario.yaml"):
         assert (first / name).read_bytes() == (again / name).read_bytes(), name
     resolved = yaml.safe_load((first / "scenario.yaml").read_text())
-    assert resolved["world"]["allied_growth"] == 0.02 and resolved["seed"] == 9
+    assert resolved["market"]["lead_time_scale"] == 0.5 and resolved["seed"] == 9
 
 
 def test_two_runs_with_the_same_seed_write_identical_files(tmp_path, capsys):

@@ -123,19 +123,19 @@ def test_bad_command_line_numbers_are_refused(argv, message, capsys):
 
 
 def test_set_on_a_key_that_does_not_exist_suggests_the_near_one(capsys, tmp_path):
-    line = one_problem(["run", "--set", "world.allied_grwth=0.02", "--out", tmp_path / "r"], capsys)
-    assert line.startswith("--set: world.allied_grwth: no field 'allied_grwth'")
-    assert "did you mean 'allied_growth'" in line
+    line = one_problem(["run", "--set", "market.lead_time_scle=0.5", "--out", tmp_path / "r"], capsys)
+    assert line.startswith("--set: market.lead_time_scle: no field 'lead_time_scle'")
+    assert "did you mean 'lead_time_scale'" in line
     assert not (tmp_path / "r").exists()
 
 
 def test_set_with_a_value_of_the_wrong_type_is_refused(capsys, tmp_path):
-    line = one_problem(["run", "--set", "world.allied_growth=fast", "--out", tmp_path / "r"], capsys)
-    assert line.startswith("--set world.allied_growth:") and "valid number" in line
+    line = one_problem(["run", "--set", "market.lead_time_scale=fast", "--out", tmp_path / "r"], capsys)
+    assert line.startswith("--set market.lead_time_scale:") and "valid number" in line
 
 
 def test_set_without_an_equals_sign_is_refused(capsys):
-    assert "expected KEY=VALUE" in one_problem(["run", "--set", "world.allied_growth"], capsys)
+    assert "expected KEY=VALUE" in one_problem(["run", "--set", "market.lead_time_scale"], capsys)
 
 
 def test_a_failed_run_leaves_no_run_folder(tmp_path, capsys, monkeypatch):

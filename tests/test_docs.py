@@ -7,8 +7,8 @@ import pytest
 from negotiation.config import models
 from negotiation.config.resolve import data_root
 
-MODELS = [models.Scenario, models.World, models.Negotiation, models.Event, models.Game, models.Country,
-          models.Resources, models.Instruments, models.Preferences, models.Weights, models.StrategySpec,
+MODELS = [models.Scenario, models.World, models.MarketSettings, models.Negotiation, models.Event, models.Game,
+          models.Country, models.Resources, models.Instruments, models.Preferences, models.Weights, models.StrategySpec,
           models.Pledge, models.Visibility, models.Scoring, models.Objective]
 
 

@@ -26,8 +26,8 @@ def test_a_sweep_becomes_a_model_with_its_parameters_as_uncertainties(sweep_file
     assert all(u.name.isidentifier() for u in m.uncertainties)  # EMA 3 wants identifiers
     assert [o.name for o in m.outcomes] == ["held", "break_turn", "allied_share", "china_share"]
     shipped = {key(u.name): u for u in model("sobol_screen").uncertainties}
-    assert isinstance(shipped["world.lead_time"], ema_workbench.IntegerParameter)
-    assert (shipped["world.lead_time"].lower_bound, shipped["world.lead_time"].upper_bound) == (6, 48)
+    assert isinstance(shipped["world.collapse_after"], ema_workbench.IntegerParameter)
+    assert (shipped["world.collapse_after"].lower_bound, shipped["world.collapse_after"].upper_bound) == (1, 6)
     assert isinstance(shipped["world.noise_scale"], ema_workbench.RealParameter)
 
 

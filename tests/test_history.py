@@ -5,6 +5,7 @@ from dataclasses import fields
 from negotiation import run
 from negotiation.history import (
     COUNTRY_COLUMNS,
+    MARKET_COLUMNS,
     Breached,
     Collapsed,
     CountryTurn,
@@ -51,9 +52,10 @@ def test_the_timeline_columns_are_the_records_fields_per_country():
     record = result.records[-1]
     assert isinstance(record, TurnRecord) and isinstance(record.countries["US"], CountryTurn)
     assert tuple(f.name for f in fields(CountryTurn)) == COUNTRY_COLUMNS
-    world = [f.name for f in fields(TurnRecord) if f.name != "countries"]
+    world = [f.name for f in fields(TurnRecord) if f.name not in ("countries", "market")]
     per_country = [f"{c}.{cid}" for cid in result.scenario.countries for c in COUNTRY_COLUMNS]
-    assert list(result.timeline.columns) == [world[0], "date", *world[1:], *per_country]
+    market = [*MARKET_COLUMNS, *(f"cover_months.{cid}" for cid in ("US", "JP", "AU", "EU"))]
+    assert list(result.timeline.columns) == [world[0], "date", *world[1:], *per_country, *market]
     last = result.timeline.iloc[-1]
     assert last["total.US"] == record.countries["US"].total == result.totals["US"]
     assert [f.total for f in result.path("CN")] == list(result.timeline["total.CN"])

@@ -20,9 +20,6 @@ from negotiation import run
 from negotiation.config import models
 from negotiation.config.resolve import builtin_scenarios, resolve
 
-# read by negotiation.market.params_from only, until the market drives the security and leverage terms
-MARKET_ONLY = {("Resources", "mining_share"), ("Resources", "magnet_share"), ("Resources", "reserves_mt"),
-               ("Resources", "capacity_share"), ("Resources", "export_stakes"), ("Instruments", "price_floor")}
 # metadata, not figures of the model
 NOT_FIGURES = {("Scenario", "seed"), ("Scenario", "turns")}
 
@@ -72,10 +69,5 @@ def reads() -> set[tuple[str, str]]:
 
 @pytest.mark.parametrize("name", builtin_scenarios())
 def test_every_number_a_shipped_scenario_and_its_profiles_state_is_read(name, reads):
-    stated = set(_set_numbers(resolve(name))) - NOT_FIGURES - MARKET_ONLY
+    stated = set(_set_numbers(resolve(name))) - NOT_FIGURES
     assert sorted(stated - reads) == []
-
-
-def test_the_market_only_figures_are_still_unread_by_the_engine(reads):
-    # when the market is wired in (issue 10), remove the figures it reads from MARKET_ONLY
-    assert sorted(MARKET_ONLY & reads) == []

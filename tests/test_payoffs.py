@@ -49,11 +49,6 @@ def test_free_trade_costs_nothing_and_half_the_tariff_a_quarter():
     assert payoffs.pair_trade_loss(0.315, 0.315, 1.0, 100.0, 0.029, 0.63) == pytest.approx(2.9 / 4)
 
 
-def test_supply_harm_scales_with_demand_dependency_and_controls():
-    harm = payoffs.supply_harm(np.array([0.4, 0.1]), np.array([1.0, 0.5]), dependency=0.7, stake=20)
-    assert harm == pytest.approx([20 * 0.4 * 0.7, 20 * 0.1 * 0.7 * 0.5])
-
-
 def test_leverage_is_a_share_of_the_harm_exercised_and_nothing_unused():
     assert payoffs.leverage_gain(np.array([5.6, 0.7]), capture=0.2) == pytest.approx(0.2 * 6.3)
     assert payoffs.leverage_gain(np.zeros(2), capture=0.2) == 0.0

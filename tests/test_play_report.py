@@ -129,8 +129,8 @@ def test_the_debrief_of_a_collapse_says_when_why_and_who_and_compares_the_collap
     assert f"missed: Keep the truce to the end of the game (8 turns) (reached {turn} turns)" in text
     assert f"turn {turn} (Apr 2026): the truce collapsed (mutual defection, started by you)" in text
     assert brief.comparisons[0].sentence(brief.score, result).endswith(
-        "and kept the truce to the end (8 turns), with 0 breaches against your 1. Payoff points -10.4 against "
-        "your -13.4; objective points 15 against your 5.")
+        "and kept the truce to the end (8 turns), with 0 breaches against your 1. Payoff points -10.8 against "
+        "your -13.3; objective points 15 against your 5.")
     assert "%" not in brief.comparisons[0].sentence(brief.score, result)  # no share of a negative score
 
 

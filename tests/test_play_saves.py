@@ -107,9 +107,19 @@ def test_a_missing_save_is_named():
         saves.load(__import__("pathlib").Path("/nonexistent/game.json"))
 
 
-def test_a_game_saved_before_the_log_and_concessions_were_typed_still_loads_and_verifies():
-    # made by 02c77de: a new pledge and a rollback offered, a counter, renewals; `load` replays the
-    # moves and refuses the save unless the digest matches
-    session = saves.load(Path(__file__).parent / "data" / "save_before_typed_concessions.json")
+def test_a_game_with_typed_concessions_loads_and_verifies():
+    # the moves of a game saved by 02c77de (a new pledge and a rollback offered, a counter,
+    # renewals), saved again by the market's engine (issue 10); `load` replays the moves and
+    # refuses the save unless the digest matches
+    session = saves.load(Path(__file__).parent / "data" / "save_with_market.json")
     assert session.turn == 7 and "CN_BEEF" in [p.id for p in session.pledges()]
     assert [t.verdict for t in session.talks(5)][:2] == ["counter", "accept"]
+
+
+def test_a_game_saved_before_the_market_is_refused_in_one_line():
+    # made by 02c77de, before the rare-earth market changed the game: its scenario has fields
+    # the game no longer has, and its replay could not match
+    path = Path(__file__).parent / "data" / "save_before_typed_concessions.json"
+    with pytest.raises(SaveError) as caught:
+        saves.load(path)
+    assert "made by another version of the game" in str(caught.value) and "\n" not in str(caught.value)

@@ -12,7 +12,7 @@ from negotiation.sweep.spec import Parameter, SweepSpec
 
 def spec(kind: str = "grid", samples: int | None = None, **parameters) -> tuple[SweepSpec, list[Axis]]:
     s = SweepSpec(name="t", scenario="x", parameters=parameters, design={"kind": kind, "samples": samples})
-    return s, [Axis(k, p, integer=k.endswith("lead_time")) for k, p in s.parameters.items()]
+    return s, [Axis(k, p, integer=k.endswith("collapse_after")) for k, p in s.parameters.items()]
 
 
 def design(kind="grid", samples=None, seed=1, **parameters):
@@ -27,10 +27,10 @@ def test_a_grid_is_every_combination_first_parameter_outermost():
 
 
 def test_a_range_over_a_whole_number_field_gives_whole_numbers():
-    frame, _, _ = design(**{"world.lead_time": {"range": [6, 36], "steps": 4}})
-    assert frame["world.lead_time"].tolist() == [6, 16, 26, 36]
-    frame, _, _ = design("random", 200, **{"world.lead_time": {"range": [6, 9]}})
-    assert set(frame["world.lead_time"]) == {6, 7, 8, 9}
+    frame, _, _ = design(**{"world.collapse_after": {"range": [6, 36], "steps": 4}})
+    assert frame["world.collapse_after"].tolist() == [6, 16, 26, 36]
+    frame, _, _ = design("random", 200, **{"world.collapse_after": {"range": [6, 9]}})
+    assert set(frame["world.collapse_after"]) == {6, 7, 8, 9}
 
 
 def test_random_and_latin_points_stay_in_their_ranges_and_keep_unit_coordinates():

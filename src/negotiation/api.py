@@ -2,7 +2,7 @@
 
 >>> from negotiation import load_scenario, run
 >>> base = load_scenario("busan_truce_2025")          # read and validated once, then cached
->>> result = run(base, seed=7, overrides={"world.allied_growth": 0.02})
+>>> result = run(base, seed=7, overrides={"market.lead_time_scale": 0.5})
 >>> result.outcome()["held"]
 
 ``run(base, overrides=...)`` applies the overrides to an already resolved scenario; it is

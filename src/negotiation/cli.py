@@ -305,6 +305,13 @@ def _print_summary(result) -> None:
     console.print(f"End state ({turn_label(sc, last.turn)}): truce {last.status}; allied share of processing "
                   f"{100 * last.allied_share:.1f} %; China's share (leverage) {100 * last.china_share:.1f} %; "
                   f"{last.pledges_honoured}/{last.pledges_active} pledges in force honoured.")
+    m = last.market
+    if m is not None:
+        console.print(f"Rare earths ({turn_label(sc, last.turn)}): NdPr {m.price_light:,.0f} USD/kg, Dy/Tb "
+                      f"{m.price_heavy:,.0f} USD/kg outside China; allied share of mining / refining / magnets "
+                      f"{100 * m.allied_mining_light:.0f} / {100 * m.allied_refining_light:.0f} / "
+                      f"{100 * m.allied_magnets_light:.0f} % (heavy refining {100 * m.allied_refining_heavy:.0f} %); "
+                      f"China's card {m.leverage:.1f} USD bn a month.")
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:

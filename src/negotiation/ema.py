@@ -10,7 +10,7 @@ Each experiment runs ``replications`` seeded games; with more than one, an outco
 mean over them (``held`` becomes P(truce holds)). Seeds come from ``seed`` and the
 experiment's parameter values, so the same experiment gives the same outcomes under any
 EMA evaluator. EMA names must be Python identifiers, so dotted keys are written with
-double underscores (``world.allied_growth`` -> ``world__allied_growth``, ``payoff.US`` ->
+double underscores (``market.lead_time_scale`` -> ``market__lead_time_scale``, ``payoff.US`` ->
 ``payoff__US``); :func:`key` turns a name back into its dotted key.
 """
 

@@ -133,6 +133,35 @@ COUNTRY_COLUMNS = tuple(f.name for f in fields(CountryTurn))
 
 
 @dataclass(frozen=True)
+class MarketTurn:
+    """The rare-earth market of one turn (docs/market.md): the prices it cleared at outside the
+    supplier, weighted by what each importer would buy without controls, and the world price without controls
+    (USD/kg, light and heavy rare earths); then, as the turn leaves the market, the allied
+    share of world capacity by stage and good (0-1), the supplier's leverage (USD bn a month:
+    what full controls on every importer would cost them) and each importer's stockpile in
+    months of its light consumption (``cover``, by country)."""
+
+    price_light: float
+    price_heavy: float
+    world_price_light: float
+    world_price_heavy: float
+    allied_mining_light: float
+    allied_mining_heavy: float
+    allied_refining_light: float
+    allied_refining_heavy: float
+    allied_magnets_light: float
+    allied_magnets_heavy: float
+    leverage: float
+    cover: Mapping[str, float]
+
+
+MARKET_COLUMNS = tuple(f.name for f in fields(MarketTurn) if f.name != "cover")
+MARKET_SHARES = tuple(name for name in MARKET_COLUMNS if name.startswith("allied_"))
+MARKET_PRICES = ("mean_price_light", "peak_price_light", "mean_price_heavy", "peak_price_heavy")  # run outcomes
+COVER_COLUMN = "cover_months"  # cover_months.<COUNTRY> in files
+
+
+@dataclass(frozen=True)
 class TurnRecord:
     """The state at the close of a turn: the truce status, the processing shares, how many
     pledges in force were honoured in full, and each country's :class:`CountryTurn`."""
@@ -144,17 +173,21 @@ class TurnRecord:
     pledges_honoured: int
     pledges_active: int
     countries: Mapping[str, CountryTurn]
+    market: MarketTurn | None = None  # None in a game without a supplier
 
     def country(self, cid: str) -> CountryTurn:
         return self.countries[cid]
 
     def world_row(self) -> dict[str, Any]:
         """The columns that are not per country (turn, status, shares, pledge counts)."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "countries"}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("countries", "market")}
 
     def as_row(self) -> dict[str, Any]:
         """The flat row files hold: the world columns, then ``<column>.<COUNTRY>`` per country."""
         row = self.world_row()
         for cid, figures in self.countries.items():
             row.update({f"{name}.{cid}": getattr(figures, name) for name in COUNTRY_COLUMNS})
+        if self.market is not None:
+            row.update({name: getattr(self.market, name) for name in MARKET_COLUMNS})
+            row.update({f"{COVER_COLUMN}.{cid}": months for cid, months in self.market.cover.items()})
         return row

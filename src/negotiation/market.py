@@ -189,7 +189,7 @@ class MarketState:
     projects: np.ndarray  # [P, 10] one row a project: ONLINE turn, COUNTRY, SUCCESS (its chance when
     #                       started: what others expect), FAILS (1 if its drawn fate is to fail; revealed when
     #                       due), then AMOUNTS: kt/month it adds by stage and good (capacity[c].ravel() order)
-    calm: np.ndarray  # [N, G] True where last month's controls were off: stocks are bought this month
+    calm: np.ndarray  # [N, G] 1.0 where last month's controls were off (stocks are bought this month), else 0.0
     base: Base
     arrivals: frozenset = frozenset()  # the turns at which some project is due (a cheap test each month)
 
@@ -386,7 +386,7 @@ def initial_state(params: MarketParams, rng: np.random.Generator) -> MarketState
     projects[:, FAILS] = fails[who]
     projects[:, AMOUNTS:] = params.pipeline.reshape(params.n, 6)[who]
     stock = params.stock_initial * params.base_demand
-    calm = np.ones((params.n, 2), dtype=bool)
+    calm = np.ones((params.n, 2))
     capacity = params.capacity.copy()
     substitution = np.zeros((params.n, 2))
     return MarketState(0, capacity, stock, substitution, 1.0, projects, calm,
@@ -517,7 +517,7 @@ def advance(state: MarketState, clearing: Clearing, investment_bn: np.ndarray | 
                   arriving[:, AMOUNTS:] * (arriving[:, FAILS, None] == 0.0))
         capacity[:, MINING, :] = np.minimum(capacity[:, MINING, :], params.mining_limit)
     scale = state.demand_scale * (1.0 + params.demand_growth)
-    calm = clearing.controls <= 0.0
+    calm = (clearing.controls <= 0.0).astype(float)  # a float mask: cheaper to multiply by than a bool one
     return MarketState(turn, capacity, stock, substitution, scale, projects, calm,
                        _base(params, capacity, stock, substitution, scale, calm), arrivals)
 
@@ -543,21 +543,10 @@ def start_project(state: MarketState, country: int, stage: int, good: int, amoun
                    arrivals=state.arrivals | {float(state.turn + lead_time)})
 
 
-def harm_if(state: MarketState, controls: np.ndarray | Mapping[str, float] | float, params: MarketParams,
-            ahead: int = 0) -> np.ndarray:
-    """[..., N, G] what ``controls`` would cost each importer a month, USD bn, now (``ahead=0``)
-    or ``ahead`` turns from now if they were held from now on and nothing else changed.
-
-    Closed form: the capacity ``ahead`` turns on is today's plus the supplier's growth plus the
-    pending projects due by then, each counted at its chance of success (what a country can
-    know, not the drawn fate); stocks run down at today's draw; substitution grows at today's
-    pace; stockpiles are not rebuilt. ``controls`` may carry leading batch axes.
-    ``harm_if(state, c, p)`` equals ``clear(state, c, p).harm_by_good``.
-    """
-    c = params.controls_array(controls)
-    _, draw, _, price, harm = _under(params, state.base, state.stock, c)
-    if ahead <= 0:
-        return harm
+def capacity_ahead(state: MarketState, params: MarketParams, ahead: int) -> np.ndarray:
+    """[N, S, G] the capacity expected ``ahead`` turns from now: today's, the supplier's growth, and
+    the pending projects due by then, each counted at its chance of success (what a country can
+    know, not the drawn fate), mining capped at reserves."""
     capacity = state.capacity.copy()
     capacity[params.supplier] *= (1.0 + params.supplier_growth) ** ahead
     online = state.projects[:, ONLINE]
@@ -567,14 +556,65 @@ def harm_if(state: MarketState, controls: np.ndarray | Mapping[str, float] | flo
         np.add.at(capacity.reshape(params.n, 6), coming[:, COUNTRY].astype(int),
                   coming[:, AMOUNTS:] * coming[:, SUCCESS, None])
         capacity[:, MINING, :] = np.minimum(capacity[:, MINING, :], params.mining_limit)
-    pace = np.minimum(np.maximum(price * params.substitution_per_price - params.substitution_slope, 0.0), 1.0)
-    substitution = np.minimum(params.substitution_cap, state.substitution + ahead * params.substitution_rate * pace)
-    stock = np.maximum(state.stock - ahead * draw, 0.0)
+    return capacity
+
+
+def harm_if(state: MarketState, controls: np.ndarray | Mapping[str, float] | float, params: MarketParams,
+            ahead: int = 0) -> np.ndarray:
+    """[..., N, G] what ``controls`` would cost each importer a month, USD bn, now (``ahead=0``)
+    or ``ahead`` turns from now if they were held from now on and nothing else changed.
+
+    Closed form: the capacity ``ahead`` turns on is :func:`capacity_ahead`; stocks run down at
+    today's draw; substitution grows at today's pace; stockpiles are not rebuilt. ``controls``
+    may carry leading batch axes. ``harm_if(state, c, p)`` equals ``clear(state, c, p).harm_by_good``.
+    """
+    c = params.controls_array(controls)
+    _, draw, _, price, harm = _under(params, state.base, state.stock, c)
+    if ahead <= 0:
+        return harm
+    capacity = capacity_ahead(state, params, ahead)
+    substitution, stock = _held(params, state, draw, price, ahead)
     scale = state.demand_scale * (1.0 + params.demand_growth) ** ahead
     if substitution.ndim > 2:  # a batch of controls: one forecast each
         return np.stack([_under(params, _base(params, capacity, st, sb, scale, state.calm), st, cc)[4]
                          for st, sb, cc in zip(stock, substitution, c, strict=True)])
     return _under(params, _base(params, capacity, stock, substitution, scale, state.calm), stock, c)[4]
+
+
+def _held(params: MarketParams, state: MarketState, draw: np.ndarray, price: np.ndarray,
+          ahead: int) -> tuple[np.ndarray, np.ndarray]:
+    """(substitution, stock) ``ahead`` turns on when this month's ``draw`` and ``price`` are held."""
+    pace = np.minimum(np.maximum(price * params.substitution_per_price - params.substitution_slope, 0.0), 1.0)
+    substitution = np.minimum(params.substitution_cap, state.substitution + ahead * params.substitution_rate * pace)
+    return substitution, np.maximum(state.stock - ahead * draw, 0.0)
+
+
+def harm_paths(state: MarketState, controls: np.ndarray, params: MarketParams, ahead: int,
+               held: list[np.ndarray], capacity: np.ndarray | None = None
+               ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """([N, G] per path) what ``controls`` would cost each importer ``ahead`` turns from now if the
+    controls ``held[k]`` (each an [N, G] array) were held until then, and what ``held[k]`` cost now.
+
+    A cheaper, approximate :func:`harm_if` for several paths at once: one forecast of the world
+    market (capacity as :func:`capacity_ahead`, or ``capacity`` if given; demand growth; today's
+    stocks and substitution), then each path's own stocks and substitution enter each importer's
+    allocation and stock draw; what one importer's substitution does to the world price is left
+    out. With one path equal to ``controls`` and no substitution under way it equals
+    ``harm_if(state, controls, params, ahead)``.
+    """
+    c = params.controls_array(controls)
+    capacity = capacity_ahead(state, params, ahead) if capacity is None else capacity
+    scale = state.demand_scale * (1.0 + params.demand_growth) ** ahead
+    world = _base(params, capacity, state.stock, state.substitution, scale, state.calm)
+    later, now = [], []
+    for h in held:
+        _, draw, _, price, harm = _under(params, state.base, state.stock, params.controls_array(h))
+        substitution, stock = _held(params, state, draw, price, ahead)
+        shrink = (1.0 - substitution) / (1.0 - state.substitution)
+        path = replace(world, allocation=world.allocation * shrink, exposed=world.exposed * shrink)
+        later.append(_under(params, path, stock, c)[4])
+        now.append(harm)
+    return later, now
 
 
 def simulate(params: MarketParams, turns: int, rng: np.random.Generator,

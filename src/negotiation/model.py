@@ -36,11 +36,13 @@ from negotiation.observation import Decision, Observation, Offer, Renew, Stakes
 from negotiation.reporters import outcome_reporters
 from negotiation.stakes import Outlook, Relation, stakes
 from negotiation.strategies import Strategy, make_strategy
-from negotiation.world import PledgeState, World, poisson_quantile
+from negotiation.supply import OUTLOOK_TURNS, Supply
+from negotiation.world import PledgeState, World
 
 # named random streams (SeedSequence spawn keys): a run that differs in one decision or one
-# parameter draws the same shocks, capacity arrivals and observation noise
-EVENTS, CAPACITY, NOISE, COUNTRY = 1, 2, 3, 4
+# parameter draws the same shocks, market draws (project kinds, lead times, fates) and
+# observation noise
+EVENTS, MARKET, NOISE, COUNTRY = 1, 2, 3, 4
 
 
 def _stream(seed: int, *key: int) -> np.random.Generator:
@@ -76,7 +78,7 @@ class TruceModel(mesa.Model):
     """The truce game as a Mesa model.
 
     ``scenario`` is a :class:`Scenario`, a built-in name or a path; keyword overrides are
-    dotted scenario keys (``**{"world.allied_growth": 0.02}``), which is how
+    dotted scenario keys (``**{"market.lead_time_scale": 0.5}``), which is how
     ``mesa.batch_run`` passes parameters. Without ``rng`` the scenario's seed is used.
     """
 
@@ -100,7 +102,9 @@ class TruceModel(mesa.Model):
         self.turn = 0
         self.running = True
         self.event_rng = _stream(self.seed, EVENTS)
-        self.capacity_rng = _stream(self.seed, CAPACITY)
+        # the rare-earth market (negotiation.supply), when the scenario has a supplier
+        self.supply = Supply(scenario, _stream(self.seed, MARKET)) if self.world.supplier is not None else None
+        self._sync_shares()
         self.streams = {c.cid: _stream(self.seed, COUNTRY, _key(c.cid)) for c in self.countries}
         self._noise: dict[str, np.random.Generator] = {}
         # the truce: the first breach (kept as ``broken`` for readers of one incident), every
@@ -174,6 +178,8 @@ class TruceModel(mesa.Model):
         levels = self._levels(decisions, t)
         self._retaliate(decisions)
         self.world.apply_levels(levels)
+        if self.supply is not None:
+            self.supply.clear(self.world.supplier_controls())
         seen = self._observe(levels, t)
         worth = {p.id: self._pledge_worth(p)[0] for p in self.world.pledges if p.id in levels}
         pair_levels, pair_seen = self._pair_means(levels, worth), self._pair_means(seen, worth)
@@ -210,7 +216,11 @@ class TruceModel(mesa.Model):
 
     def _fire(self, event, t: int) -> None:
         w = self.world
-        if event.kind == "set_control":
+        if event.kind == "set_control" and event.good is not None:
+            # a control on one good acts on the market directly, outside the pledges' accounting
+            if self.supply is not None and self.index[event.country] == w.supplier:
+                self.supply.set_control(self.index[event.target], event.good, event.value)
+        elif event.kind == "set_control":
             w.base_controls[self.index[event.country], self.index[event.target]] = float(np.clip(event.value, 0, 1))
         elif event.kind == "set_tariff":
             w.base_tariffs[self.index[event.country], self.index[event.target]] = max(0.0, event.value)
@@ -223,9 +233,9 @@ class TruceModel(mesa.Model):
             for p in w.pledges:
                 if p.id == event.pledge:
                     p.suspended_until = max(p.suspended_until, t + turns)
-        elif event.kind == "capacity_shock":
-            cap = self.config.world.allied_cap
-            w.allied_share = float(np.clip(w.allied_share + event.value, 0.0, cap))
+        elif event.kind == "capacity_shock" and self.supply is not None:
+            self.supply.shock(event.value)
+            self._sync_shares()
         elif event.kind == "withdraw" and self.collapse is None:
             self._collapse(truce.Collapse(t, event.country, "withdrawal"))
         self.changes += 1
@@ -318,8 +328,12 @@ class TruceModel(mesa.Model):
                 games[b] += ub
         invest = np.array([d.invest for d in decisions])
         harm = np.zeros(n)
-        if sc.channels.security:
-            harm = payoffs.supply_harm(w.demand, w.supplier_controls(), w.china_share, sc.supply_stake)
+        if self.supply is not None:
+            # the market's clearing: the harm of the controls at the clearing price, net of stocks
+            # and substitution (security), and a price floor's net cost to its payer (investment)
+            invest = invest + self.supply.floor_net()
+            if sc.channels.security:
+                harm = self.supply.harm.copy()
         leverage = np.zeros(n)
         if w.supplier is not None:
             leverage[w.supplier] = payoffs.leverage_gain(harm, sc.leverage_capture)
@@ -341,9 +355,10 @@ class TruceModel(mesa.Model):
             return moved, moved
         if s.instrument == "export_control":
             w, sc = self.world, self.config.world
-            if p.giver != w.supplier or not sc.channels.security:
+            if p.giver != w.supplier or not sc.channels.security or self.supply is None:
                 return 0.0, 0.0
-            harm = sc.supply_stake * w.demand[p.receiver] * w.china_share * s.level
+            base = float(np.clip(w.base_controls[p.giver, p.receiver], 0.0, 1.0))
+            harm = self.supply.harm_of(p.receiver, base) - self.supply.harm_of(p.receiver, max(0.0, base - s.level))
             return w.weights[p.receiver, 2] * harm, w.weights[p.giver, 4] * sc.leverage_capture * harm
         return s.value, s.cost
 
@@ -367,16 +382,17 @@ class TruceModel(mesa.Model):
     def _update_world(self, decisions: list[Decision], mine: dict[tuple[int, int], float],
                       seen: dict[tuple[int, int], float], t: int) -> None:
         w, sc = self.world, self.config.world
-        for decision in decisions:
-            w.invest(decision.invest, t, sc.lead_time, sc.capacity_per_bn)
-        for p in w.pledges:
-            level = self.pledge_levels[p.id][-1]
-            if p.spec.instrument == "investment" and level is not None:
-                w.invest(level * p.spec.level / TURNS_PER_YEAR, t, sc.lead_time, sc.capacity_per_bn)
-        # allied projects arrive at random around the expected growth, faster while controls
-        # bite (P5); one uniform draw a turn whatever the rate (common random numbers)
-        rate = self._growth(w.pressure()) / sc.project_size
-        w.grow(t + 1, poisson_quantile(float(self.capacity_rng.random()), rate), sc.project_size, sc.allied_cap)
+        if self.supply is not None:
+            # the month's money starts market projects: countries' decisions, and pledged funds
+            # built at the pledge's site (its receiver unless it names one)
+            invest = np.array([d.invest for d in decisions], dtype=float)
+            for p in w.pledges:
+                level = self.pledge_levels[p.id][-1]
+                if p.spec.instrument == "investment" and level is not None:
+                    site = p.receiver if p.spec.site is None else self.index[p.spec.site]
+                    invest[site] += level * p.spec.level / TURNS_PER_YEAR
+            self.supply.advance(invest)
+            self._sync_shares()
         _append_turn(self.actual, mine, t)
         # self.seen is keyed by (observer, observed): the receiver's view of the giver
         _append_turn(self.seen, {(r, g): level for (g, r), level in seen.items()}, t)
@@ -384,11 +400,10 @@ class TruceModel(mesa.Model):
             # trust moves towards what the receiver saw of the giver's pledges this turn
             w.trust[receiver, giver] += sc.trust_rate * (level - w.trust[receiver, giver])
 
-    def _growth(self, pressure: float) -> float:
-        """Expected allied growth a turn under a control pressure (0..1)."""
-        sc = self.config.world
-        response = sc.response_growth * pressure if sc.channels.investment_response else 0.0
-        return sc.allied_growth + response
+    def _sync_shares(self) -> None:
+        """The world's allied and rest-of-world shares of processing, from the market."""
+        if self.supply is not None:
+            self.world.allied_share, self.world.other_share = self.supply.shares()
 
     # --- truce ---------------------------------------------------------------------
     def _truce(self, levels: dict[str, float], seen: dict[str, float], pair_levels: dict[tuple[int, int], float],
@@ -457,7 +472,8 @@ class TruceModel(mesa.Model):
         self.records.append(TurnRecord(turn=t, status=self.status, allied_share=w.allied_share,
                                        china_share=w.china_share,
                                        pledges_honoured=sum(1 for v in levels.values() if v >= 1.0),
-                                       pledges_active=len(levels), countries=MappingProxyType(countries)))
+                                       pledges_active=len(levels), countries=MappingProxyType(countries),
+                                       market=self.supply.record() if self.supply is not None else None))
 
     # --- what a country sees ---------------------------------------------------------
     def observe(self, i: int) -> Observation:
@@ -495,7 +511,7 @@ class TruceModel(mesa.Model):
             retaliation=MappingProxyType({ids[j]: retaliation[i][j] for j in js}),
             retaliation_step=country.preferences.retaliation,
             deescalation_gain=MappingProxyType({ids[j]: self._deescalation_gain(i, j, retaliation) for j in js}),
-            china_share=w.china_share, allied_growth=self._growth(w.pressure()),
+            china_share=w.china_share, allied_growth=self.supply.allied_growth() if self.supply is not None else 0.0,
             renewal_term=sc.negotiation.renewal_term, renewal_window=sc.negotiation.renewal_window,
             min_trust=sc.negotiation.min_trust, invest_budget=float(self._invest_budget[i]))
 
@@ -524,10 +540,11 @@ class TruceModel(mesa.Model):
         if sc.channels.trade:
             trade_scale = wt[1] * w.gdp[i] * w.trade_weight[i, j] * sc.tariff_war_loss / sc.nash_tariff ** 2
         harm = lever = 0.0
-        if sc.channels.security and w.supplier == j:
-            harm = wt[2] * sc.supply_stake * w.demand[i]
-        if sc.channels.security and w.supplier == i:
-            lever = wt[4] * sc.leverage_capture * sc.supply_stake * w.demand[j]
+        if sc.channels.security and self.supply is not None and w.supplier == j:
+            harm = wt[2] * self._harm_per_level(i, w.base_controls[j, i] - lifted_for_me, lifted_for_me)
+        if sc.channels.security and self.supply is not None and w.supplier == i:
+            lever = wt[4] * sc.leverage_capture * self._harm_per_level(j, w.base_controls[i, j] - lifted_by_me,
+                                                                       lifted_by_me)
         game = self._game_table.get((i, j))
         return Relation(
             value_in=wt[0] * value_in, cost_out=wt[0] * cost_out,
@@ -538,24 +555,48 @@ class TruceModel(mesa.Model):
             lifted_for_me=lifted_for_me, lever=lever, control_mine=max(0.0, w.base_controls[i, j] - lifted_by_me),
             lifted_by_me=lifted_by_me, game=game, game_weight=wt[0])
 
+    def _harm_per_level(self, importer: int, calm: float, lifted: float) -> float:
+        """The market's harm to ``importer`` per unit of control level, at the level it faces in a
+        punishment (``calm`` + ``lifted``): the stakes scale it by the level, so it is exact at
+        that level and at ``calm`` when either is 0 or both are equal."""
+        assert self.supply is not None
+        war = float(np.clip(max(0.0, calm) + lifted, 0.0, 1.0))
+        return self.supply.harm_of(importer, war) / war if war > 0 else self.supply.harm_of(importer, 1.0)
+
     def _stakes(self, i: int, j: int, trust: float, ahead: int = 0) -> Stakes:
-        """i's stakes in its relation with j: payoffs now and along the paths it expects."""
-        w, sc = self.world, self.config.world
+        """i's stakes in its relation with j: payoffs now and along the paths it expects.
+
+        The harm and the leverage of the pair's controls move as the market expects them to:
+        a harm index that starts at 1 and falls, for a year, to the market's forecast of that
+        harm a year on (``Supply.outlook``: projects due, stocks, substitution), on the calm
+        path and on the punishment path, then stays there."""
+        w = self.world
         rel = self.relation(i, j)
-        calm = w.pressure()
-        war = calm
         importer = i if w.supplier == j else j if w.supplier == i else None
-        if importer is not None:
-            # in a punishment the importer of the pair faces the controls the pledges lifted
-            lifted = rel.lifted_for_me if importer == i else rel.lifted_by_me
-            total = w.demand.sum() - w.demand[w.supplier]
-            war = min(1.0, calm + (w.demand[importer] * lifted / total if total > 0 else 0.0))
-        moving = w.frozen_dependency is None
-        outlook = Outlook(now=w.china_share, floor=w.dependency_floor(sc.allied_cap),
-                          slope_calm=self._growth(calm) if moving else 0.0,
-                          slope_war=self._growth(war) if moving else 0.0)
+        outlook = Outlook(now=1.0, floor=1.0)
+        if importer is not None and self.supply is not None:
+            calm, war = self._control_paths()
+            ratio = self.supply.outlook(calm, war)[:, importer].tolist()
+            turns = OUTLOOK_TURNS
+            outlook = Outlook(now=1.0, floor=min(1.0, *ratio), slope_calm=max(0.0, 1.0 - ratio[0]) / turns,
+                              slope_war=max(0.0, 1.0 - ratio[1]) / turns)
         patience = self.config.countries[self.ids[i]].preferences.patience
         return stakes(rel, outlook, patience * trust, ahead)
+
+    def _control_paths(self) -> tuple[np.ndarray, np.ndarray]:
+        """The supplier's control levels towards each country while its export-control pledges in
+        force are honoured (calm) and when they are not (war), as ``relation`` counts them."""
+        w, t = self.world, self.turn
+        sup = w.supplier
+        assert sup is not None
+        lifted = np.zeros(len(self.ids))
+        for p in w.pledges:
+            if p.giver == sup and p.spec.instrument == "export_control" and p.start <= t < p.end:
+                lifted[p.receiver] += p.spec.level
+        base = w.base_controls[sup].copy()
+        base[sup] = 0.0
+        calm = np.maximum(0.0, base - lifted)
+        return calm, np.clip(calm + lifted, 0.0, 1.0)
 
     def _deescalation_gain(self, i: int, j: int, retaliation: list[list[float]]) -> float:
         """What i's trade welfare gains per turn if both sides lift their retaliation tariffs."""

@@ -51,16 +51,6 @@ def pair_trade_loss(t_ij: float, t_ji: float, weight_ij: float, gdp_i: float, wa
     return gdp_i * weight_ij * war_loss * ((t_ij + t_ji) / 2.0 / nash_tariff) ** 2
 
 
-def supply_harm(demand: np.ndarray, controls: np.ndarray, dependency: float, stake: float) -> np.ndarray:
-    """What export controls cost each importer per turn: stake x its demand share x its
-    dependency on the controlling supplier x the control level it faces.
-
-    ``stake`` is the loss (USD bn a month) of a country with all world demand under full
-    controls on all supply; ``controls[i]`` is the level the supplier applies to i.
-    """
-    return stake * demand * dependency * controls
-
-
 def leverage_gain(harm: np.ndarray, capture: float) -> float:
     """What the supplier extracts by using its card: ``capture`` of the harm it imposes
     (concessions, rents of its own processors). Zero when it does not use it."""

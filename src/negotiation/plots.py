@@ -89,19 +89,42 @@ def instruments(result: RunResult) -> Figure:
 
 
 def capacity(result: RunResult) -> Figure:
-    """Allied share of processing capacity against China's share (its leverage)."""
-    fig, ax = subplots(figsize=(8, 4), layout="constrained")
+    """Allied share of processing capacity against China's share (its leverage); with the
+    rare-earth market, the allied share of each stage and good, and below it the prices."""
+    markets = [r.market for r in result.records if r.market is not None]
+    with_market = bool(markets) and len(markets) == len(result.records)
+    fig, axes = subplots(2 if with_market else 1, 1, figsize=(8, 6.5 if with_market else 4), layout="constrained",
+                         sharex=True, squeeze=False)
+    ax = axes[0][0]
     turns = result.turns()
-    ax.plot(turns, [100 * r.allied_share for r in result.records], label="allied capacity share", linewidth=2,
+    ax.plot(turns, [100 * r.allied_share for r in result.records], label="allied share of processing", linewidth=2,
             color="#2471a3")
     ax.plot(turns, [100 * r.china_share for r in result.records], label="China's share (leverage)", linewidth=2,
             color="#c0392b")
-    ax.set_ylabel("% of world processing")
+    if with_market:
+        for name, label, style in (("allied_mining_light", "allied mining", ":"),
+                                   ("allied_magnets_light", "allied magnets", "--"),
+                                   ("allied_refining_heavy", "allied heavy separation", "-.")):
+            ax.plot(turns, [100 * getattr(m, name) for m in markets], label=label, linewidth=1.2, color="#2471a3",
+                    linestyle=style)
+    ax.set_ylabel("% of world capacity")
     ax.set_ylim(0, 100)
     _mark_break(ax, result)
-    _turn_axis(ax, result)
     ax.legend(fontsize=8)
-    ax.set_title("allied capacity against China's leverage")
+    ax.set_title("allied capacity against China's leverage" + (" (light rare earths unless said)" if with_market
+                                                                else ""))
+    if with_market:
+        low = axes[1][0]
+        low.plot(turns, [m.price_light for m in markets], label="NdPr (light)", linewidth=2, color="#7d3c98")
+        low.plot(turns, [m.price_heavy for m in markets], label="Dy/Tb (heavy)", linewidth=2, color="#d68910")
+        low.plot(turns, [m.world_price_light for m in markets], label="NdPr without controls", linewidth=1,
+                 color="#7d3c98", linestyle=":")
+        low.set_yscale("log")
+        low.set_ylabel("USD/kg outside China")
+        low.set_title("rare-earth prices (weighted by what each importer would buy)")
+        _mark_break(low, result)
+        low.legend(fontsize=8)
+    _turn_axis(axes[-1][0], result)
     return fig
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from negotiation.config.constants import MONTHS_PER_TURN, MONTHS_PER_YEAR
 from negotiation.config.models import Scenario
-from negotiation.history import CountryTurn, LogEntry, OfferMade, TurnRecord, entries
+from negotiation.history import COVER_COLUMN, MARKET_SHARES, CountryTurn, LogEntry, OfferMade, TurnRecord, entries
 from negotiation.truce import Break, Collapse
 
 if TYPE_CHECKING:
@@ -98,6 +98,15 @@ class RunResult:
             "china_share": last.china_share if last else None,
         }
         row.update({f"payoff.{c}": v for c, v in self.totals.items()})
+        markets = [r.market for r in self.records if r.market is not None]
+        if markets:  # the rare-earth market: prices over the run, allied shares and stocks at its end
+            end = markets[-1]
+            for good in ("light", "heavy"):  # history.MARKET_PRICES
+                prices = [getattr(m, f"price_{good}") for m in markets]
+                row[f"mean_price_{good}"] = sum(prices) / len(prices)
+                row[f"peak_price_{good}"] = max(prices)
+            row.update({name: getattr(end, name) for name in MARKET_SHARES})
+            row.update({f"{COVER_COLUMN}.{cid}": months for cid, months in end.cover.items()})
         return row
 
     def summary(self) -> dict[str, Any]:

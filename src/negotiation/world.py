@@ -5,7 +5,6 @@ Country i is row i everywhere; ``tariffs[i, j]`` is i's tariff on goods from j.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,20 +46,6 @@ class PledgeState:
         return turn < self.suspended_until
 
 
-def poisson_quantile(u: float, lam: float) -> int:
-    """The Poisson(lam) count at probability u (inverse CDF), so that one uniform draw per turn
-    gives the count whatever the rate: runs that differ in a rate see the same draws."""
-    if lam <= 0.0:
-        return 0
-    k, term = 0, math.exp(-lam)
-    cdf = term
-    while u > cdf and k < 1000:
-        k += 1
-        term *= lam / k
-        cdf += term
-    return k
-
-
 @dataclass
 class World:
     ids: list[str]
@@ -76,8 +61,6 @@ class World:
     other_share: float
     supplier: int | None
     pledges: list[PledgeState]
-    pipeline: dict[int, float] = field(default_factory=dict)
-    frozen_dependency: float | None = None
     tariffs: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     controls: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
@@ -116,23 +99,13 @@ class World:
         other = max(0.0, 1.0 - china - allied)
         world = cls(ids, tariffs, np.zeros((n, n)), controls, weight, gdp, demand, weights, trust,
                     allied, other, supplier, pledges)
-        if not scenario.world.channels.leverage_decay:
-            world.frozen_dependency = china
         world.tariffs, world.controls = tariffs.copy(), controls.copy()
         return world
 
     @property
     def china_share(self) -> float:
-        """Share of world processing the supplier controls: everyone's dependency on it."""
-        if self.frozen_dependency is not None:
-            return self.frozen_dependency
+        """Share of world processing the supplier holds (what the market leaves to it)."""
         return float(max(0.0, 1.0 - self.allied_share - self.other_share))
-
-    def dependency_floor(self, cap: float) -> float:
-        """The least dependency allied capacity can bring about (at its cap)."""
-        if self.frozen_dependency is not None:
-            return self.frozen_dependency
-        return max(0.0, 1.0 - cap - self.other_share)
 
     def apply_levels(self, levels: dict[str, float]) -> None:
         """Set tariffs and export controls from base levels, retaliation and pledge compliance."""
@@ -156,19 +129,3 @@ class World:
         out = self.controls[self.supplier].copy()
         out[self.supplier] = 0.0
         return out
-
-    def pressure(self, controls: np.ndarray | None = None) -> float:
-        """Demand-weighted control level the importers face (0..1): how hard the card bites."""
-        controls = self.supplier_controls() if controls is None else controls
-        total = self.demand.sum() - (self.demand[self.supplier] if self.supplier is not None else 0.0)
-        return float((self.demand * controls).sum() / total) if total > 0 else 0.0
-
-    def invest(self, amount_bn: float, turn: int, lead_time: int, capacity_per_bn: float) -> None:
-        """Money spent now adds allied capacity after the lead time (P4, P5)."""
-        if amount_bn > 0:
-            self.pipeline[turn + lead_time] = self.pipeline.get(turn + lead_time, 0.0) + amount_bn * capacity_per_bn
-
-    def grow(self, turn: int, projects: int, project_size: float, cap: float) -> None:
-        """Allied projects coming online this turn, plus invested capacity due now."""
-        added = projects * project_size + self.pipeline.pop(turn, 0.0)
-        self.allied_share = float(min(cap, max(0.0, self.allied_share + added)))

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from negotiation.config.constants import MAX_TURNS, TURNS_PER_YEAR
+from negotiation.config.constants import MAX_TURNS
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(ge=0.0)]
@@ -100,6 +100,7 @@ class Pledge(Strict):
     value: NonNeg = 0.0
     incidence: Share = 0.0
     trade_base: NonNeg = 0.0
+    site: str | None = None
     noise: Share = 0.0
     major: bool = False
     renewable: bool = True
@@ -118,6 +119,8 @@ class Pledge(Strict):
         if self.instrument in computed and (self.cost or self.value):
             raise ValueError(f"pledge {self.id}: remove 'cost' and 'value': {computed[self.instrument]}, "
                              "computed by the engine every turn")
+        if self.site is not None and self.instrument != "investment":
+            raise ValueError(f"pledge {self.id}: 'site' applies to investment pledges only")
         if self.instrument != "tariff" and (self.incidence or self.trade_base):
             raise ValueError(f"pledge {self.id}: 'incidence' and 'trade_base' apply to tariff pledges only")
         return self
@@ -155,31 +158,35 @@ class Channels(Strict):
 
 
 class World(Strict):
-    """World-level parameters of the rare-earth supply, the payoffs and the observation model.
+    """World-level parameters of the payoffs and the observation model.
 
-    Allied capacity (the non-Chinese share of processing) starts at the processing shares of
-    the countries other than the supplier, and grows by ``allied_growth`` a turn on average,
-    in projects of ``project_size`` that come online at random (a Poisson stream), plus
-    ``response_growth`` x the demand-weighted control level while controls bite, plus
-    investment arriving after ``lead_time`` turns, up to ``allied_cap``.
+    The rare-earth supply itself (capacity by stage, prices, stockpiles, projects and lead
+    times) is the market of ``market:`` (:class:`MarketSettings`, docs/market.md).
     """
 
-    allied_growth: NonNeg = 0.04 / TURNS_PER_YEAR
-    project_size: Annotated[float, Field(gt=0.0, le=1.0)] = 0.02
-    response_growth: NonNeg = 0.04 / TURNS_PER_YEAR
-    allied_cap: Share = 0.60
-    capacity_per_bn: NonNeg = 0.0005
-    lead_time: Turn = 24
     tariff_war_loss: NonNeg = 0.029
     nash_tariff: Annotated[float, Field(gt=0.0)] = 0.63
     honour_threshold: Share = 0.5
     noise_scale: NonNeg = 1.0
     trust_rate: Share = 0.3
     initial_trust: Share = 0.9
-    supply_stake: NonNeg = 20.0
     leverage_capture: Share = 0.5
     collapse_after: Annotated[int, Field(ge=1)] = 3
     channels: Channels = Field(default_factory=Channels)
+
+
+class MarketSettings(Strict):
+    """The rare-earth market the engine clears every turn (docs/market.md).
+
+    ``file``: the market file (``configs/market/NAME.yaml`` or a path); ``lead_time_scale``
+    multiplies every project lead time of that file; ``stockpile_months`` adds months of
+    consumption to every importer's strategic stockpile (the game's countries other than the
+    supplier), both at the start and as its target.
+    """
+
+    file: Annotated[str, Field(min_length=1)] = "rare_earths"
+    lead_time_scale: Annotated[float, Field(gt=0.0, le=10.0)] = 1.0
+    stockpile_months: Annotated[float, Field(ge=0.0, le=60.0)] = 0.0
 
 
 class Negotiation(Strict):
@@ -200,6 +207,7 @@ class Event(Strict):
     target: str | None = None
     pledge: str | None = None
     value: float = 0.0
+    good: Literal["light", "heavy"] | None = None
     duration: Annotated[int, Field(ge=1)] | None = None
     mean_duration: Annotated[float, Field(ge=1.0)] | None = None
     text: str = ""
@@ -217,6 +225,8 @@ class Event(Strict):
             raise ValueError(f"a '{self.kind}' event needs {', '.join(missing)}")
         if (self.duration is not None or self.mean_duration is not None) and self.kind != "suspend_pledge":
             raise ValueError("'duration' and 'mean_duration' apply to 'suspend_pledge' events only")
+        if self.good is not None and self.kind != "set_control":
+            raise ValueError("'good' applies to 'set_control' events only")
         if self.duration is not None and self.mean_duration is not None:
             raise ValueError("give 'duration' (fixed turns) or 'mean_duration' (drawn), not both")
         return self
@@ -310,6 +320,7 @@ class Scenario(Strict):
     seed: Seed = 0
     countries: dict[str, Country]
     world: World = Field(default_factory=World)
+    market: MarketSettings = Field(default_factory=MarketSettings)
     negotiation: Negotiation = Field(default_factory=Negotiation)
     events: list[Event] = Field(default_factory=list)
     games: list[Game] = Field(default_factory=list)
@@ -346,6 +357,8 @@ class Scenario(Strict):
                 if pledge.to not in ids or pledge.to == key:
                     problems.append(_unknown(f"countries.{key}.pledges.{n}.to", pledge.to,
                                              [i for i in ids if i != key]))
+                if pledge.site is not None and pledge.site not in ids:
+                    problems.append(_unknown(f"countries.{key}.pledges.{n}.site", pledge.site, ids))
         pledge_ids = [p.id for c in self.countries.values() for p in c.pledges]
         problems += _duplicate_pledges(self.countries)
         # Checked for a scenario file as written (resolve asks for it): a save or a sweep point may
@@ -366,10 +379,21 @@ class Scenario(Strict):
                 if player not in ids:
                     problems.append(_unknown(f"games.{n}.players.{k}", player, ids))
         problems += self._play_references(ids, pledge_ids)
+        problems += self._market_figures()
         if problems:
             raise ValueError("\n".join(problems))
         return self
 
+
+    def _market_figures(self) -> list[str]:
+        """A game with a supplier clears a rare-earth market, which needs the world's tonnage."""
+        supplier = next((cid for cid, c in self.countries.items() if c.instruments.controls_supply), None)
+        if supplier is None or any(c.resources.export_stakes.get("rare_earth_mine_kt", 0.0) > 0
+                                   and c.resources.mining_share > 0 for c in self.countries.values()):
+            return []
+        return [f"countries.{supplier}.resources.export_stakes.rare_earth_mine_kt: the rare-earth market needs the "
+                "world's tonnage: give at least one country's mined kt of rare-earth oxide a year (P1) together "
+                "with its mining_share"]
 
     def _play_references(self, ids: list[str], pledge_ids: list[str]) -> list[str]:
         """Problems in the classroom settings: labels, visibility and scoring."""

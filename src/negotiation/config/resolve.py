@@ -113,7 +113,7 @@ def _check_key(full: dict, key: str) -> str | None:
 
 
 def apply_overrides(data: dict, origins: Origins, overrides: dict[str, Any], full: dict) -> dict:
-    """Set dotted keys (``world.allied_growth``) in a copy of the raw scenario.
+    """Set dotted keys (``market.lead_time_scale``) in a copy of the raw scenario.
 
     ``full`` is the validated scenario with every default filled in: a key must name
     one of its fields, so a typo is reported instead of silently adding a new field.
@@ -143,7 +143,7 @@ def parse_set(items: list[str]) -> dict[str, Any]:
     for item in items:
         key, sep, text = item.partition("=")
         if not sep or not key.strip():
-            problems.append(Problem("--set", None, item, "expected KEY=VALUE, e.g. world.allied_growth=0.02"))
+            problems.append(Problem("--set", None, item, "expected KEY=VALUE, e.g. market.lead_time_scale=0.5"))
             continue
         try:
             out[key.strip()] = yaml.safe_load(text) if text.strip() else ""

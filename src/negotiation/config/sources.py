@@ -3,7 +3,7 @@
 A number in a country profile needs an entry in the profile's ``sources:`` map, keyed by
 its dotted path relative to the country (pledges by id: ``pledges.C5.value``); a pledge's
 own ``source:`` fact id covers its level, start and end. A scenario's own numbers need an
-entry in the scenario's ``sources:`` map (``world.allied_growth``, ``events.0.probability``).
+entry in the scenario's ``sources:`` map (``market.lead_time_scale``, ``events.0.probability``).
 A source on a key covers every number under it (``parameters.world.noise_scale.values``
 covers the whole list). A source names a fact id of FACTS.md (C1-C9, U1-U4, F1-F14, T1-T8, P1-P20), or starts
 with ``model:`` (a stated modelling assumption) or ``public:`` (a named public source).

@@ -37,6 +37,7 @@ from negotiation.history import (
     EventFired,
     Lapse,
     LogEntry,
+    MarketTurn,
     OfferMade,
     Recovered,
     RetaliationSet,
@@ -231,6 +232,12 @@ class Session:
     def shares(self) -> tuple[float, float]:
         """The allied share of processing capacity and China's share, now."""
         return float(self.model.world.allied_share), float(self.model.world.china_share)
+
+    def market(self) -> MarketTurn | None:
+        """The rare-earth market as the last finished turn left it (prices, allied shares by
+        stage, stocks); None before the first turn or in a game without a supplier."""
+        records = self.model.records
+        return records[-1].market if records else None
 
     def total(self, country: str) -> float:
         """A country's cumulative payoff so far."""

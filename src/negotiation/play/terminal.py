@@ -376,6 +376,11 @@ class Terminal:
         for text in view.events:
             c.print(Panel(text, title="news", expand=False, border_style="yellow"))
         self._truce(view)
+        if view.market is not None:
+            m = view.market
+            stock = "" if m.cover is None else f" · your stockpile {m.cover:.1f} months of consumption"
+            c.print(f"Rare earths outside China: NdPr {_num(m.price_light, '{:,.0f}')} USD/kg, "
+                    f"Dy/Tb {_num(m.price_heavy, '{:,.0f}')} USD/kg{stock}", highlight=False)
         for text in view.last_turn:
             c.print(f"Last turn: {text}", highlight=False)
         c.print(_partners_table(view))

@@ -36,6 +36,17 @@ class Reading:
 
 
 @dataclass(frozen=True)
+class MarketLine:
+    """The rare-earth market as a seat sees it (under its ``world`` visibility): the prices of
+    light (NdPr) and heavy (Dy/Tb) rare earths outside China last turn, USD/kg, and the seat's
+    own stockpile in months of its consumption (None for the supplier, which holds none)."""
+
+    price_light: Reading
+    price_heavy: Reading
+    cover: float | None
+
+
+@dataclass(frozen=True)
 class PartnerLine:
     country: str
     name: str
@@ -99,6 +110,7 @@ class SeatView:
     talks: tuple[str, ...]
     objectives: tuple[ObjectiveLine, ...]
     last_turn: tuple[str, ...] = ()  # what happened last turn, as the seat saw it (see last_turn)
+    market: MarketLine | None = None  # None before the first turn or without a supplier
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -151,7 +163,17 @@ def seat_view(session: Session, seat: str) -> SeatView:
         partners=tuple(_partner(session, eyes, seat, c) for c in session.countries if c != seat),
         pledges=_pledges(session, seat), offers=tuple(describe_offer(o) for o in session.offers_to(seat)),
         talks=tuple(_talks(session, seat)), objectives=_objectives(session, seat),
-        last_turn=tuple(last_turn(session, seat)))
+        last_turn=tuple(last_turn(session, seat)),
+        market=_market(session, eyes, seat))
+
+
+def _market(session: Session, eyes: _Eyes, seat: str) -> MarketLine | None:
+    market = session.market()
+    if market is None:
+        return None
+    return MarketLine(price_light=eyes.read("world", "price_light", market.price_light),
+                      price_heavy=eyes.read("world", "price_heavy", market.price_heavy),
+                      cover=market.cover.get(seat))
 
 
 def last_turn(session: Session, seat: str) -> list[str]:

@@ -9,7 +9,7 @@ that adds or renames a column fails there first.
 from __future__ import annotations
 
 from negotiation.config.models import Scenario
-from negotiation.history import COUNTRY_COLUMNS
+from negotiation.history import COUNTRY_COLUMNS, COVER_COLUMN, MARKET_COLUMNS, MARKET_PRICES, MARKET_SHARES
 
 # RunResult.outcome(): the truce, the end state, then one payoff per country
 _OUTCOMES = ("held", "collapsed", "collapse_turn", "collapse_cause", "collapse_country", "breaches", "recoveries",
@@ -21,9 +21,20 @@ _SERIES = {"status": "str", "allied_share": "float", "china_share": "float", "pl
 _PER_COUNTRY = COUNTRY_COLUMNS  # the fields of history.CountryTurn
 
 
+def _importers(scenario: Scenario) -> list[str] | None:
+    """The countries the rare-earth market keeps stocks for (all but the supplier), or None
+    when the scenario has no supplier and so no market."""
+    supplier = next((cid for cid, c in scenario.countries.items() if c.instruments.controls_supply), None)
+    return None if supplier is None else [cid for cid in scenario.countries if cid != supplier]
+
+
 def outcome_columns(scenario: Scenario) -> list[str]:
     """The outcome columns of a run of ``scenario`` (``turns`` included, as sweep tables keep it)."""
-    return [*_OUTCOMES, *(f"payoff.{cid}" for cid in scenario.countries), "turns"]
+    columns = [*_OUTCOMES, *(f"payoff.{cid}" for cid in scenario.countries)]
+    importers = _importers(scenario)
+    if importers is not None:  # the market: prices over the run, allied shares and stocks at the end
+        columns += [*MARKET_PRICES, *MARKET_SHARES, *(f"{COVER_COLUMN}.{cid}" for cid in importers)]
+    return [*columns, "turns"]
 
 
 def series_columns(scenario: Scenario) -> dict[str, str]:
@@ -31,4 +42,8 @@ def series_columns(scenario: Scenario) -> dict[str, str]:
     columns = dict(_SERIES)
     for cid in scenario.countries:
         columns.update({f"{name}.{cid}": "float" for name in _PER_COUNTRY})
+    importers = _importers(scenario)
+    if importers is not None:
+        columns.update({name: "float" for name in MARKET_COLUMNS})
+        columns.update({f"{COVER_COLUMN}.{cid}": "float" for cid in importers})
     return columns
