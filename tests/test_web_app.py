@@ -207,8 +207,11 @@ def test_a_game_played_out_by_the_clock_gets_its_debriefs(folder):
         join(client, host, "CN", "Ana")  # present for the grace period, but her page never connects
         control(client, host, "start")
         assert host.room.session.turn == 0 and host.room.phase == "actions"
-        now[0] += 60  # the grace is over: nobody is at China's seat, and its strategy plays on
+        now[0] += 60  # the grace is over: nobody is at any seat, and the class waits for the instructor
         with client.websocket_connect(f"/ws/admin?token={host.room.admin_token}") as admin:
+            page(admin, "nobody is at a seat")
+            assert host.room.session.turn == 0 and host.room.settings.paused
+            admin.send_json({"type": "control", "action": "resume"})  # the instructor decides: play on
             page(admin, "Debriefs")
         assert (folder / "debrief" / "CN" / "comparison-CN.png").exists()
 

@@ -139,3 +139,85 @@ def test_a_single_student_clicks_through_the_defaults_to_the_debrief(browser, se
     expect(page.locator(".debrief")).to_contain_text("self_enforcing would have scored the same")
     [save] = (tmp_path / "saves").glob("*.json")
     assert saves.load(save).finished
+
+
+FITS = """() => {
+  const svg = document.querySelector('svg.chart');
+  let font = null;
+  if (svg) {
+    const tick = svg.querySelector('.tick');
+    font = parseFloat(getComputedStyle(tick).fontSize) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  }
+  const header = document.querySelector('header.top');
+  return {scroll: document.documentElement.scrollWidth, inner: innerWidth, font: font,
+          header: header.getBoundingClientRect().height, text: document.body.innerText};
+}"""
+
+
+def fits(page: Page, where: str, seen: list[str]) -> None:
+    """No sideways scroll, a header of at most two lines, chart text of 12 px or more."""
+    got = page.evaluate(FITS)
+    assert got["scroll"] <= got["inner"], f"{where}: {got['scroll']} px wide on a {got['inner']} px screen"
+    assert got["header"] <= 64, f"{where}: the header is {got['header']} px high"
+    assert got["font"] is None or got["font"] >= 12, f"{where}: chart text {got['font']:.1f} px"
+    assert "Enter in the terminal" not in got["text"], where
+    seen.append(where)
+
+
+@pytest.mark.parametrize("size", [(390, 844), (360, 740)])
+def test_every_page_of_a_class_game_fits_a_phone(browser, serve, tmp_path, size):
+    server = serve("classroom_intro", "--class", "--turns", "2", "--state", "class")
+    phone = {"viewport": {"width": size[0], "height": size[1]}, "is_mobile": True, "has_touch": True}
+    seen: list[str] = []
+    instructor = browser.new_context(**phone).new_page()
+    instructor.goto(server.address(r"http://127\.0\.0\.1:\d+/admin\?token=\S+"))
+    fits(instructor, "the dashboard before the start", seen)
+    ana = browser.new_context(**phone).new_page()
+    ana.goto(server.address(r"http://127\.0\.0\.1:\d+/join/\w+"))
+    fits(ana, "the join page", seen)
+    ana.check("input[value=CN]")
+    ana.fill("input[name=name]", "Ana")
+    ana.click("button[type=submit]")
+    expect(ana.locator(".move-panel")).to_contain_text("The game starts when the instructor presses start")
+    fits(ana, "the seat before the start", seen)
+    instructor.click("button[data-action=start]")
+    expect(ana.locator("form.move")).to_contain_text("Your actions this turn")
+    fits(ana, "the actions form", seen)
+    fits(instructor, "the dashboard in play", seen)
+    ana.fill("input[name='surcharge.US']", "10")  # a surcharge: turn 1 has a rollback to offer and answer
+    for _ in range(MAX_CLICKS):
+        if ana.locator(".debrief img").count():
+            break
+        form = ana.locator("form.move")
+        if form.count():
+            fits(ana, f"the {form.get_attribute('data-kind')} form", seen)
+            step = ana.locator(".move-panel").get_attribute("data-step")
+            ana.click("form.move button[type=submit]")
+            expect(ana.locator(f'.move-panel:not([data-step="{step}"]), .move-panel .done, .move-panel.wide')
+                   ).to_be_visible()
+        ana.wait_for_timeout(100)
+    expect(ana.locator(".debrief img").first).to_be_visible(timeout=30_000)
+    fits(ana, "the debrief", seen)
+    expect(instructor.locator("main")).to_contain_text("Debriefs")
+    fits(instructor, "the dashboard after the game", seen)
+    assert {"the offers form", "the actions form"} <= set(seen)
+    assert "left" not in ana.locator("#status").inner_text()  # no '0:00 left' once the game is over
+
+
+def test_a_server_outage_disables_the_form_and_stops_the_timer(browser, serve):
+    server = serve("classroom_intro", "--class", "--timer", "120", "--state", "class")
+    instructor = browser.new_context().new_page()
+    instructor.goto(server.address(r"http://127\.0\.0\.1:\d+/admin\?token=\S+"))
+    ana = browser.new_context().new_page()
+    ana.goto(server.address(r"http://127\.0\.0\.1:\d+/join/\w+"))
+    ana.check("input[value=CN]")
+    ana.fill("input[name=name]", "Ana")
+    ana.click("button[type=submit]")
+    instructor.click("button[data-action=start]")
+    expect(ana.locator("form.move button[type=submit]")).to_be_enabled()
+    expect(ana.locator(".timer")).to_contain_text("left")
+    server.stop()  # the server goes away (a crash, a laptop lid)
+    expect(ana.locator("#offline")).to_contain_text("connection to the game was lost")
+    expect(ana.locator("form.move button[type=submit]")).to_be_disabled()
+    expect(ana.locator("form.move input").first).to_be_disabled()
+    expect(ana.locator(".timer")).to_have_text("timer stopped (offline)")

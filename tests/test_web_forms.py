@@ -87,3 +87,12 @@ def test_a_form_sent_back_as_shown_is_no_decision_and_plays_the_exact_suggestion
     assert move.invest == session.prompt.default.invest  # not its rounding: the game stays the strategy's
     session.submit(move)
     assert session.choices == []  # no phantom 'invest 0.0833 (suggested 0.0833333)' in the class report
+
+
+def test_the_offer_form_names_each_pledge_not_only_its_code():
+    session = at("offers")
+    while session.turn < 5:  # the renewals of C1 and U1 are due at turn 5
+        session.submit_default()
+    [menu] = forms.offers_form(session, "CN")
+    assert [text for _, text, _ in menu.give] == ["renew C1 (Suspend the October 2025 rare-earth export controls…)"]
+    assert [text for _, text, _ in menu.ask] == ["renew U1 (Cut the 'fentanyl' tariffs on Chinese goods by 10 points)"]

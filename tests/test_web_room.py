@@ -183,3 +183,45 @@ def test_a_room_resumes_from_its_data_with_the_moves_held_in_the_step(clock):
     move(again, again.players[cy.id], "US", {})
     china = [i for i in again.session.inputs if (i["seat"], i["kind"]) == ("CN", "actions")]
     assert again.session.turn == 1 and china[0]["move"]["levels"]["C5"] == 0.5
+
+
+def test_start_with_nobody_joined_waits_instead_of_playing_the_game_out(clock):
+    room = classroom(clock, timer=30)
+    room.start()
+    assert room.session.turn == 0 and not room.session.finished
+    assert room.settings.paused and room.emptied and room.deadline is None
+    clock.now += 3600
+    room.tick()  # an hour later, nothing has been played
+    assert room.session.turn == 0 and room.session.inputs == []
+    room.resume()  # the instructor decides: the strategies play every empty seat
+    assert room.session.finished
+
+
+def test_a_class_whose_students_all_disconnect_waits_past_the_grace_and_goes_on_when_one_is_back(clock):
+    room = classroom(clock, timer=30)
+    ana, bo = seated(room, "CN", "Ana"), seated(room, "US", "Bo")
+    room.start()
+    move(room, ana, "CN", {})
+    turn, inputs = room.session.turn, len(room.session.inputs)
+    room.disconnect(ana.id)
+    room.disconnect(bo.id)  # a Wi-Fi drop: every tab closes
+    clock.now += GRACE + 1
+    room.tick()
+    assert room.settings.paused and room.emptied
+    for _ in range(20):  # the timer would have run out many times over: the game does not advance
+        clock.now += 60
+        room.tick()
+    assert (room.session.turn, len(room.session.inputs)) == (turn, inputs) and not room.session.finished
+    room.connect(bo.id)  # a student is back: the class goes on where it stopped
+    assert not room.settings.paused and room.deadline is not None
+    assert [p.seat for p in room.pending()] == ["US"] and room.moved["CN"].by == "Ana"  # her move was kept
+
+
+def test_an_instructors_pause_is_not_lifted_by_a_returning_student(clock):
+    room = classroom(clock)
+    ana = seated(room, "CN", "Ana")
+    room.start()
+    room.pause()
+    room.disconnect(ana.id)
+    room.connect(ana.id)
+    assert room.settings.paused and not room.emptied

@@ -309,7 +309,7 @@ def params_from(countries: Mapping, config: MarketConfig) -> MarketParams:
         raise ValueError("no country profile states resources.export_stakes.rare_earth_mine_kt with a "
                          "mining_share; the market needs one to know the world's tonnage")
     world_reo = sum(kt for kt, s in mined if kt > 0) / stated  # kt REO a year (P1: 390)
-    world = world_reo * content / 12.0  # [G] kt/month of each good
+    world = world_reo * content / TURNS_PER_YEAR  # [G] kt/month of each good
 
     shares = np.zeros((n, 3, 2))
     for i, c in enumerate(profiles):
@@ -326,7 +326,7 @@ def params_from(countries: Mapping, config: MarketConfig) -> MarketParams:
     demand_share = demand_share / demand_share.sum()
 
     p = config.projects
-    life_months = p.reserve_life_years * 12.0
+    life_months = p.reserve_life_years * TURNS_PER_YEAR
     reserves = np.array([c.resources.reserves_mt for c in profiles] + [np.inf])
     mining_limit = np.maximum(reserves[:, None] * 1000.0 * content[None, :] / life_months, capacity[:, MINING, :])
 
@@ -369,7 +369,7 @@ def params_from(countries: Mapping, config: MarketConfig) -> MarketParams:
         lead_sigma=p.lead_sigma, max_speedup=p.max_speedup, pressure_for_max_speedup=p.pressure_for_max_speedup,
         fail_probability=p.fail_probability, floor_fail_probability=p.floor_fail_probability,
         pipeline=pipeline, pipeline_months=p.pipeline_months, pipeline_fail_probability=p.pipeline_fail_probability,
-        substitution_rate=sub.max_rate_per_year / 12.0, substitution_saturation=sub.saturation_multiple,
+        substitution_rate=sub.max_rate_per_year / TURNS_PER_YEAR, substitution_saturation=sub.saturation_multiple,
         substitution_cap=sub.cap, floor_price=floor_price, floor_good=floor_good,
         floor_stage=STAGES.index(floor.stage), floor_payer=payer, floor_covered=covered,
     )

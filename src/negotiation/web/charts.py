@@ -13,8 +13,12 @@ from markupsafe import Markup
 
 from negotiation.play.view import History
 
-WIDTH, HEIGHT = 360, 190
-LEFT, RIGHT, TOP, BOTTOM = 44, 8, 22, 38
+# The viewBox is about as wide as a chart is drawn on a 360 px phone, so the 13 px of the ticks
+# and legends stay at least 12 px on screen there (and grow on wider screens).
+WIDTH, HEIGHT = 300, 200
+LEFT, RIGHT, TOP, BOTTOM = 46, 8, 24, 44
+LINE = 17  # a legend row
+CHAR = 8.0  # the width of a 13 px character, about
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 
 
@@ -29,6 +33,14 @@ def line_chart(title: str, labels: Sequence[str], series: Mapping[str, Sequence[
     if hi - lo < 1e-9:
         lo, hi = lo - 1, hi + 1
     n = len(labels)
+    legend, row, at = [], 0, 4.0
+    for name in series:  # legend entries left to right, wrapping onto new rows
+        size = 16 + CHAR * len(name)
+        if at + size > WIDTH and at > 4:
+            row, at = row + 1, 4.0
+        legend.append((at, row))
+        at += size + 10
+    height = HEIGHT + LINE * row
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(i: int) -> float:
@@ -37,15 +49,16 @@ def line_chart(title: str, labels: Sequence[str], series: Mapping[str, Sequence[
     def y(v: float) -> float:
         return TOP + plot_h * (1 - (v - lo) / (hi - lo))
 
-    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}">',
-             f'<text x="{LEFT}" y="14" class="chart-title">{escape(title)}</text>']
+    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}">',
+             f'<text x="4" y="16" class="chart-title">{escape(title)}</text>']
     for v in (lo, (lo + hi) / 2, hi):
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}" class="grid"/>'
                      f'<text x="{LEFT - 4}" y="{y(v) + 3:.1f}" class="tick" text-anchor="end">{v:,.0f}{unit}</text>')
-    step = max(1, n // 4)
+    room = max(1, int(plot_w // (CHAR * max(len(label) for label in labels) + 12)))  # labels that fit
+    step = max(1, -(-n // room))
     for i in range(0, n, step):
-        anchor = "end" if i == n - 1 and n > 1 else "middle"  # the last label stays inside the frame
-        parts.append(f'<text x="{x(i):.1f}" y="{HEIGHT - 22}" class="tick" text-anchor="{anchor}">'
+        anchor = "end" if i == n - 1 and n > 1 else "start" if i == 0 and n > 1 else "middle"
+        parts.append(f'<text x="{x(i):.1f}" y="{HEIGHT - 26}" class="tick" text-anchor="{anchor}">'
                      f'{escape(labels[i])}</text>')
     for k, (name, vs) in enumerate(series.items()):
         colour = COLOURS[k % len(COLOURS)]
@@ -57,7 +70,8 @@ def line_chart(title: str, labels: Sequence[str], series: Mapping[str, Sequence[
                 parts.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.5" fill="{colour}"/>')
             else:
                 parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="{width}"/>')
-        parts.append(f'<text x="{LEFT + 62 * k}" y="{HEIGHT - 4}" class="legend" fill="{colour}">'
+        lx, lrow = legend[k]
+        parts.append(f'<text x="{lx:.0f}" y="{HEIGHT - 6 + LINE * lrow}" class="legend" fill="{colour}">'
                      f'■ {escape(name)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from negotiation.observation import Decision, Offer, Response
+from negotiation.observation import Decision, Offer, Renew, Response
 from negotiation.play.legal import OfferMenu
 from negotiation.play.moves import MoveError, describe_offer, parse_amount, parse_level
 from negotiation.play.session import Prompt, Session
@@ -52,22 +52,38 @@ class Control:
     note: str = ""
 
 
-def menu_form(menu: OfferMenu, field: str) -> MenuForm:
+def pledge_name(session: Session, pid: str, limit: int = 60) -> str:
+    """'C1 (Suspend the October 2025 rare-earth export…)': a pledge by its code and what it is."""
+    found = next((p for p in session.pledges() if p.id == pid), None)
+    if found is None:
+        return pid
+    text = " ".join(found.description.rstrip(".").split())
+    return f"{pid} ({text if len(text) <= limit else text[: limit - 1].rsplit(' ', 1)[0].rstrip(',;:') + '…'})"
+
+
+def _named(session: Session, option: Any) -> str:
+    """An option's text with its pledge named, not only coded."""
+    c = option.concession
+    return option.text.replace(c.pledge, pledge_name(session, c.pledge)) if isinstance(c, Renew) else option.text
+
+
+def menu_form(menu: OfferMenu, field: str, session: Session | None = None) -> MenuForm:
     checked = set(menu.default_codes())
-    pick = [(o.code, o.text, o.code in checked) for o in menu.options]
+    pick = [(o.code, _named(session, o) if session is not None else o.text, o.code in checked)
+            for o in menu.options]
     return MenuForm(field, menu.partner, tuple(p for p in pick if p[0].startswith("g")),
                     tuple(p for p in pick if p[0].startswith("a")))
 
 
 def offers_form(session: Session, seat: str) -> list[MenuForm]:
-    return [menu_form(m, f"offer.{m.partner}") for m in session.offer_menus(seat)]
+    return [menu_form(m, f"offer.{m.partner}", session) for m in session.offer_menus(seat)]
 
 
 def answer_form(session: Session, prompt: Prompt) -> dict[str, Any]:
     question = prompt.question
     assert question is not None
     verdicts = ["accept", "reject"] + (["counter"] if question.can_counter else [])
-    counter = menu_form(session.counter_menu(), "counter") if question.can_counter else None
+    counter = menu_form(session.counter_menu(), "counter", session) if question.can_counter else None
     return {"offer": describe_offer(question.offer), "proposer": question.offer.proposer,
             "round": question.round + 1, "rounds": session.scenario.negotiation.rounds,
             "verdicts": verdicts, "default": question.default.verdict, "counter": counter}

@@ -81,6 +81,8 @@ class Room:
     version: int = 0  # bumped on every change, so pages know when to redraw
     _step: int = -1
     _presence: tuple[bool, ...] = ()
+    emptied: bool = False  # paused because nobody was at any seat (not by the instructor)
+    play_empty: bool = False  # the instructor resumed with nobody at a seat: the strategies play
 
     def __post_init__(self) -> None:
         if not self.classroom:
@@ -173,6 +175,9 @@ class Room:
         player.seen = self.clock()
         self._presence = self._present_now()
         self.version += 1
+        self.play_empty = False  # a student is back: an empty class pauses again
+        if self.emptied and self.settings.paused:  # the class it waited for is back
+            self.resume()
 
     def disconnect(self, player_id: str) -> None:
         player = self.players.get(player_id)
@@ -217,9 +222,23 @@ class Room:
         self.moved[prompt.seat] = Moved(prompt.seat, prompt.kind, by, text, moves.encode(prompt.kind, move))
         self._new_step()
 
+    def _nobody_here(self) -> bool:
+        """A class with nobody at any seat (every tab closed, a Wi-Fi drop, or nobody joined yet)."""
+        return (self.classroom and not self.play_empty and not self.session.finished
+                and not any(self.present(s) for s in self.seats))
+
+    def _pause_empty(self) -> None:
+        """The game waits for its students: paused until one is back or the instructor resumes."""
+        self.pause()
+        self.emptied = True
+
     def _settle(self) -> None:
-        """Play the moves nobody will make: nothing to offer, or (in class) nobody at the seat."""
+        """Play the moves nobody will make: nothing to offer, or (in class) nobody at the seat. A
+        class with nobody at all pauses instead of playing itself to the end."""
         while self.settings.started and not self.settings.paused:
+            if self._nobody_here():
+                self._pause_empty()
+                return
             auto = next(((p, why) for p in self.pending() if (why := self._plays_itself(p))), None)
             if auto is None:
                 return
@@ -240,6 +259,8 @@ class Room:
             self._play(pending[0], pending[0].default, by)
 
     def _new_step(self) -> None:
+        if self.session.finished:
+            self.deadline = None  # no '0:00 left' after the game
         if self.session.step != self._step:
             self._step = self.session.step
             self.moved = {}
@@ -252,11 +273,13 @@ class Room:
     # --- the instructor ------------------------------------------------------------
     def start(self) -> None:
         self.settings.started, self.settings.paused = True, False
+        self.emptied = False
         self._arm_timer()
         self._settle()
         self._changed()
 
     def pause(self) -> None:
+        self.emptied = False  # the instructor's own pause (an empty class's sets it again)
         if self.settings.started and not self.settings.paused:
             self.settings.paused = True
             self.remaining = None if self.deadline is None else max(0.0, self.deadline - self.clock())
@@ -265,6 +288,9 @@ class Room:
 
     def resume(self) -> None:
         if self.settings.paused:
+            if self.emptied and not any(self.present(s) for s in self.seats):
+                self.play_empty = True  # the instructor decided: the strategies play the empty seats
+            self.emptied = False
             self.settings.paused = False
             self.deadline = None if self.remaining is None else self.clock() + self.remaining
             self.remaining = None
@@ -301,6 +327,9 @@ class Room:
         """The clock moved on: a timer that ran out, a player whose grace ended. True when
         something on the pages changed."""
         before = (self.session.step, len(self.session.inputs), len(self.moved))
+        if self.settings.started and not self.settings.paused and self._nobody_here():
+            self._pause_empty()  # before the timer: an empty class does not play itself out
+            return True
         if self.deadline is not None and self.clock() >= self.deadline and not self.session.finished:
             self._default_all("the timer")
         self._settle()

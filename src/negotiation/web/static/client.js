@@ -16,10 +16,11 @@
   function connect() {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + body.dataset.socket);
-    socket.onopen = function () { tries = 0; setLink("connected", "ok"); };
+    socket.onopen = function () { tries = 0; setLink("connected", "ok"); setOffline(false); };
     socket.onmessage = function (event) { receive(JSON.parse(event.data)); };
     socket.onclose = function (event) {
       if (event.code === 4401 || event.code === 4403) { location.href = "/"; return; }
+      setOffline(true);
       if (++tries > MAX_TRIES) { setLink("connection lost: reload the page", "lost"); return; }
       setLink("reconnecting…", "lost");
       setTimeout(connect, Math.min(5000, 500 * tries));
@@ -28,8 +29,33 @@
 
   function setLink(text, state) { link.textContent = text; link.dataset.state = state; }
 
+  // While the server is out of reach nothing can be played: the form is disabled (a move would
+  // be lost), a banner says why, and the timer stops counting (the server's clock is what counts;
+  // the page gets the true time back when it reconnects).
+  let offline = false;
+  function setOffline(on) {
+    offline = on;
+    body.classList.toggle("offline", on);
+    let banner = document.getElementById("offline");
+    if (on && !banner) {
+      banner = document.createElement("p");
+      banner.id = "offline";
+      banner.className = "offline-banner";
+      banner.setAttribute("role", "status");
+      banner.textContent = "The connection to the game was lost: reconnecting… Your moves can be made again once it is back.";
+      body.insertBefore(banner, main);
+    } else if (!on && banner) {
+      banner.remove();
+    }
+    disableForms(on);
+  }
+  function disableForms(on) {
+    main.querySelectorAll("form.move input, form.move select, form.move button, button[data-action]")
+      .forEach(function (el) { el.disabled = on; });
+  }
+
   function receive(message) {
-    if (message.type === "page") { main.innerHTML = message.html; wire(); }
+    if (message.type === "page") { main.innerHTML = message.html; wire(); disableForms(offline); }
     else if (message.type === "status" && status) { status.innerHTML = message.html; }
     else if (message.type === "error") { showError(message.field, message.reason); }
     tickTimers();
@@ -96,8 +122,10 @@
 
   function tickTimers() {
     document.querySelectorAll("[data-deadline]").forEach(function (el) {
+      if (offline) { el.textContent = "timer stopped (offline)"; return; }
       const left = Math.max(0, Math.round((Number(el.dataset.deadline) - Date.now()) / 1000));
-      el.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0") + " left";
+      el.textContent = left > 0 ? Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0") + " left"
+        : "time is up: the suggestions are played";
     });
   }
 
