@@ -14,12 +14,13 @@ from negotiation.history import (
     OfferMade,
     Recovered,
     RetaliationSet,
+    SnappedBack,
     TurnRecord,
     entries,
 )
 
 KINDS = {OfferMade: "offer", EventFired: "event", Lapse: "lapse", RetaliationSet: "retaliation",
-         Breached: "breach", Recovered: "recovery", Collapsed: "collapse"}
+         Breached: "breach", Recovered: "recovery", Collapsed: "collapse", SnappedBack: "snapback"}
 
 
 def test_a_run_logs_typed_entries_whose_plain_form_names_their_kind():

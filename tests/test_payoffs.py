@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from negotiation import payoffs
+from negotiation import payoffs, tariffs
 
 
 @pytest.mark.parametrize(("a", "b", "expected"), [
@@ -33,29 +33,23 @@ def test_pledge_terms_give_value_to_receiver_and_cost_to_giver():
     assert out.tolist() == [-2.0, 10.0 - 2.0, 3.0]
 
 
-def test_a_war_with_every_partner_at_the_nash_tariff_costs_the_ossa_share_of_gdp():
-    tariffs = np.array([[0, 0.63, 0.63], [0.63, 0, 0.63], [0.63, 0.63, 0]])
-    weight = np.array([[0, 0.5, 0.5], [0.25, 0, 0.75], [1.0, 0, 0]])
-    loss = payoffs.trade_loss(tariffs, weight, gdp=np.array([1000.0, 200.0, 50.0]), war_loss=0.029, nash_tariff=0.63)
-    assert loss == pytest.approx([29.0, 5.8, 1.45])
+def test_a_war_at_the_nash_tariffs_costs_both_sides_and_free_trade_nothing():
+    imports = tariffs.balanced_imports(np.array([[0.0, 48.5], [48.5, 0.0]]))
+    assert payoffs.trade_loss(np.zeros((2, 2)), imports).tolist() == [0, 0]
+    war = payoffs.trade_loss(tariffs.nash_tariffs(imports), imports)
+    assert war[0] == pytest.approx(war[1]) and war[0] > 0
+    assert payoffs.pair_trade_loss(0.63, 0.63, 24.25, 24.25) == pytest.approx(war[0])
 
 
-def test_free_trade_costs_nothing_and_half_the_tariff_a_quarter():
-    weight = np.array([[0, 1.0], [1.0, 0]])
-    gdp = np.array([100.0, 100.0])
-    assert payoffs.trade_loss(np.zeros((2, 2)), weight, gdp, 0.029, 0.63).tolist() == [0, 0]
-    half = payoffs.trade_loss(np.full((2, 2), 0.315), weight, gdp, 0.029, 0.63)
-    assert half == pytest.approx([2.9 / 4, 2.9 / 4])
-    assert payoffs.pair_trade_loss(0.315, 0.315, 1.0, 100.0, 0.029, 0.63) == pytest.approx(2.9 / 4)
+def test_a_unilateral_tariff_below_the_optimum_pays_its_setter_and_costs_the_partner():
+    imports = tariffs.balanced_imports(np.array([[0.0, 48.5], [48.5, 0.0]]))
+    loss = payoffs.trade_loss(np.array([[0.0, 0.3], [0.0, 0.0]]), imports)
+    assert loss[0] < 0 < loss[1]
 
 
 def test_leverage_is_a_share_of_the_harm_exercised_and_nothing_unused():
     assert payoffs.leverage_gain(np.array([5.6, 0.7]), capture=0.2) == pytest.approx(0.2 * 6.3)
     assert payoffs.leverage_gain(np.zeros(2), capture=0.2) == 0.0
-
-
-def test_a_tariff_cut_moves_its_incidence_share_of_the_tariff_on_the_trade_base():
-    assert payoffs.tariff_transfer(incidence=0.1, level=0.10, trade_base=36.6) == pytest.approx(0.366)
 
 
 @pytest.mark.parametrize("delta", [0.0, 0.3, 0.81, 0.95, 0.995])

@@ -9,7 +9,7 @@ import pytest
 
 from negotiation import load_scenario, run
 from negotiation.cli import main
-from negotiation.observation import Decision
+from negotiation.observation import Decision, Offer, Rollback
 from negotiation.play import debrief, report, saves
 from negotiation.play.session import Session
 from negotiation.scoring import score
@@ -51,11 +51,12 @@ def test_the_counterfactual_is_the_same_game_with_the_seat_played_by_the_strateg
         assert c.score.total == pytest.approx(score(expected, "CN").total)
     tft = brief.comparisons[0]
     mine, other = brief.score, tft.score
-    pct = round(abs(other.total - mine.total) / mine.total * 100)
+    more = 'more' if other.total > mine.total else 'less'
+    # a percentage only of a score above zero
+    pct = f", {round(abs(other.total - mine.total) / mine.total * 100)} % {more}" if mine.total > 0 else ""
     assert tft.sentence(brief.score, defected.result()) == (
         f"tit_for_tat would have scored {abs(other.total - mine.total):,.1f} points "
-        f"{'more' if other.total > mine.total else 'less'} ({other.total:,.1f} against your {mine.total:,.1f}, "
-        f"{pct} % {'more' if other.total > mine.total else 'less'}) and the truce would also have held, "
+        f"{more} ({other.total:,.1f} against your {mine.total:,.1f}{pct}) and the truce would also have held, "
         f"with 0 breaches against your 1. Payoff points {other.payoff_points:,.1f} against your "
         f"{mine.payoff_points:,.1f}; objective points 15 against your 15.")
 
@@ -92,6 +93,10 @@ def test_turning_points_list_a_surcharge_reimposed_after_its_rollback_and_no_rol
         p = session.prompt
         if p.kind == "actions" and p.turn < 2:
             session.submit(Decision(p.default.levels, {**p.default.retaliation, "US": 0.1}, p.default.invest))
+        elif p.kind == "offers" and p.turn == 1:
+            # below its optimal tariff a surcharge pays China (terms of trade), so the player offers
+            # the rollback herself rather than waiting for her strategy to
+            session.submit([Offer("CN", "US", (Rollback("CN", "US"),), ())])
         else:
             session.submit_default()
     points = debrief.turning_points(session.result(), "CN")
@@ -128,9 +133,10 @@ def test_the_debrief_of_a_collapse_says_when_why_and_who_and_compares_the_collap
             "(Jan 2026) by you over C1 (") in text
     assert f"missed: Keep the truce to the end of the game (8 turns) (reached {turn} turns)" in text
     assert f"turn {turn} (Apr 2026): the truce collapsed (mutual defection, started by you)" in text
+    mine, other = brief.score, brief.comparisons[0].score
     assert brief.comparisons[0].sentence(brief.score, result).endswith(
-        "and kept the truce to the end (8 turns), with 0 breaches against your 1. Payoff points -10.8 against "
-        "your -13.3; objective points 15 against your 5.")
+        f"and kept the truce to the end (8 turns), with 0 breaches against your 1. Payoff points "
+        f"{other.payoff_points:,.1f} against your {mine.payoff_points:,.1f}; objective points 15 against your 5.")
     assert "%" not in brief.comparisons[0].sentence(brief.score, result)  # no share of a negative score
 
 

@@ -107,7 +107,24 @@ class Collapsed(_Entry):
     collapse: Collapse
 
 
-LogEntry = OfferMade | EventFired | Lapse | RetaliationSet | Breached | Recovered | Collapsed
+@dataclass(frozen=True)
+class SnappedBack:
+    """A lapsed pledge's snap-back returned: ``country``'s tariff on ``target`` rose by ``tariff``
+    (U1: the reciprocal tariff back to its deferred 34 %, P6)."""
+
+    kind: ClassVar[str] = "snapback"
+    turn: int
+    pledge: str
+    country: str
+    target: str
+    tariff: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"turn": self.turn, "kind": self.kind, "pledge": self.pledge, "country": self.country,
+                "target": self.target, "tariff": self.tariff}
+
+
+LogEntry = OfferMade | EventFired | Lapse | RetaliationSet | Breached | Recovered | Collapsed | SnappedBack
 
 
 def entries[E](log: Iterable[LogEntry], kind: type[E], turn: int | None = None) -> list[E]:

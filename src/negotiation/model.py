@@ -14,7 +14,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from negotiation import payoffs, truce
+from negotiation import deals, payoffs, tariffs, truce
 from negotiation.config.constants import TURNS_PER_YEAR
 from negotiation.config.models import Scenario
 from negotiation.config.resolve import DEFAULT_SCENARIO, resolve, with_overrides
@@ -38,6 +38,9 @@ from negotiation.stakes import Outlook, Relation, stakes
 from negotiation.strategies import Strategy, make_strategy
 from negotiation.supply import OUTLOOK_TURNS, Supply
 from negotiation.world import PledgeState, World
+
+# pledges whose worth acts through the world's tariffs and controls, not as a transfer
+_THROUGH_WORLD = ("tariff", "export_control")
 
 # named random streams (SeedSequence spawn keys): a run that differs in one decision or one
 # parameter draws the same shocks, market draws (project kinds, lead times, fates) and
@@ -133,6 +136,9 @@ class TruceModel(mesa.Model):
         self._invest_budget = np.array([c.preferences.invest_share * c.resources.investment_budget / TURNS_PER_YEAR
                                         for c in scenario.countries.values()])
         self._parties = {(p.giver, p.receiver) for p in self.world.pledges if p.spec.major}
+        # the tariff block (terms of trade, revenue, deadweight; P11, P12): free-trade flows per pair
+        self.imports = deals.free_trade_imports(scenario)
+        self.tariff_params = deals.tariff_params(scenario.world)
         self.collect = collect
         # observations are cached per turn until an agreement or an event changes the state
         self.changes = 0
@@ -261,6 +267,7 @@ class TruceModel(mesa.Model):
         lapsed = [p for p in self.world.pledges if p.end == t]
         for p in lapsed:
             self.log.append(Lapse(t, p.id))
+            deals.snap_back(self.world, p, self.log, t, self.ids)
         major = [p for p in lapsed if p.spec.major]
         if major and self.collapse is None:
             talks = [(e.offer.proposer, e.offer.receiver,
@@ -304,6 +311,9 @@ class TruceModel(mesa.Model):
                 seen[p.id] = 1.0 - level
             elif level is not None:
                 seen[p.id] = level
+            if p.id in seen and p.spec.instrument == "investment":
+                # money is judged on what was disbursed over time, not on one month's reading
+                seen[p.id] = deals.disbursed(self.pledge_seen[p.id], seen[p.id])
             self.pledge_levels[p.id].append(level)
             self.pledge_seen[p.id].append(seen.get(p.id))
         return seen
@@ -314,9 +324,10 @@ class TruceModel(mesa.Model):
         w, sc = self.world, self.config.world
         n = len(self.ids)
         active = [p for p in w.pledges if p.id in levels]
-        # export-control pledges act through the controls (security and leverage terms), so
-        # their own worth here is zero: nothing is counted twice
-        worth = [self._pledge_worth(p) if p.spec.instrument != "export_control" else (0.0, 0.0) for p in active]
+        # export-control and tariff pledges act through the controls (security and leverage
+        # terms) and the tariffs (trade term), so their own worth here is zero: nothing is
+        # counted twice
+        worth = [self._pledge_worth(p) if p.spec.instrument not in _THROUGH_WORLD else (0.0, 0.0) for p in active]
         pledge_part = payoffs.pledge_terms(
             n, np.array([p.giver for p in active], dtype=int), np.array([p.receiver for p in active], dtype=int),
             np.array([levels[p.id] for p in active]), np.array([c for _, c in worth]),
@@ -341,20 +352,26 @@ class TruceModel(mesa.Model):
             leverage[w.supplier] = payoffs.leverage_gain(harm, sc.leverage_capture)
         trade = np.zeros(n)
         if sc.channels.trade:
-            trade = payoffs.trade_loss(w.tariffs, w.trade_weight, w.gdp, sc.tariff_war_loss, sc.nash_tariff)
+            trade = payoffs.trade_loss(w.tariffs, self.imports, self.tariff_params)
         return payoffs.Terms(pledges=pledge_part, games=games, trade=trade, security=harm,
                              investment=invest, leverage=leverage)
 
     def _pledge_worth(self, p: PledgeState) -> tuple[float, float]:
         """(value to the receiver, cost to the giver) of a pledge honoured in full for a turn,
-        from the payoff rules: a tariff cut moves its incidence x level x trade base from the
-        giver to the receiver; an export-control pledge lifts the supply harm of its level for
+        from the payoff rules: a tariff cut is worth what the tariff block says the receiver
+        gains and the giver gives up (terms of trade, revenue, deadweight) at the tariffs in
+        force; an export-control pledge lifts the supply harm of its level for
         the receiver and gives up the leverage that harm would have bought the giver; other
         pledges have the worth their profile states."""
         s = p.spec
         if s.instrument == "tariff":
-            moved = payoffs.tariff_transfer(s.incidence, s.level, s.trade_base)
-            return moved, moved
+            g, r = p.giver, p.receiver
+            high = max(0.0, float(self.world.base_tariffs[g, r] + self.world.retaliation[g, r]))
+            low = max(0.0, high - s.level)
+            m = float(self.imports[g, r])
+            w_high = self._pair_welfare(high, m)
+            w_low = self._pair_welfare(low, m)
+            return w_low[1] - w_high[1], w_high[0] - w_low[0]
         if s.instrument == "export_control":
             w, sc = self.world, self.config.world
             if p.giver != w.supplier or not sc.channels.security or self.supply is None:
@@ -363,6 +380,11 @@ class TruceModel(mesa.Model):
             harm = self.supply.harm_of(p.receiver, base) - self.supply.harm_of(p.receiver, max(0.0, base - s.level))
             return w.weights[p.receiver, 2] * harm, w.weights[p.giver, 4] * sc.leverage_capture * harm
         return s.value, s.cost
+
+    def _pair_welfare(self, tariff: float, imports: float) -> tuple[float, float]:
+        """(importer's, exporter's) trade welfare in one market at one tariff (the other market
+        is separate, so it does not enter a change in this one)."""
+        return tariffs.pair_welfare(tariff, 0.0, imports, 0.0, self.tariff_params)
 
     def _pair_means(self, levels: dict[str, float], worth: dict[str, float]) -> dict[tuple[int, int], float]:
         """(giver, receiver) -> the mean level of the giver's pledges in force, weighted by
@@ -511,7 +533,10 @@ class TruceModel(mesa.Model):
             dependency=MappingProxyType({ids[j]: w.china_share for j in js if w.demand[j] > 0}
                                         if w.supplier == i else {}),
             retaliation=MappingProxyType({ids[j]: retaliation[i][j] for j in js}),
+            retaliation_against_me=MappingProxyType({ids[j]: retaliation[j][i] for j in js}),
             retaliation_step=country.preferences.retaliation,
+            retaliation_room=MappingProxyType({ids[j]: max(0.0, deals.ceiling(sc, me) - float(w.base_tariffs[i, j]))
+                                               for j in js}),
             deescalation_gain=MappingProxyType({ids[j]: self._deescalation_gain(i, j, retaliation) for j in js}),
             china_share=w.china_share, allied_growth=self.supply.allied_growth() if self.supply is not None else 0.0,
             renewal_term=sc.negotiation.renewal_term, renewal_window=sc.negotiation.renewal_window,
@@ -528,19 +553,16 @@ class TruceModel(mesa.Model):
             value, cost = self._pledge_worth(p)
             kind, level = p.spec.instrument, p.spec.level
             if p.giver == i:
-                cost_out += cost if kind != "export_control" else 0.0
+                cost_out += cost if kind not in _THROUGH_WORLD else 0.0
                 cut_mine += level if kind == "tariff" else 0.0
                 lifted_by_me += level if kind == "export_control" else 0.0
             else:
-                value_in += value if kind != "export_control" else 0.0
+                value_in += value if kind not in _THROUGH_WORLD else 0.0
                 cut_theirs += level if kind == "tariff" else 0.0
                 lifted_for_me += level if kind == "export_control" else 0.0
         countries = self.config.countries
         prefs_i, prefs_j = countries[self.ids[i]].preferences, countries[self.ids[j]].preferences
         wt = w.weights[i]
-        trade_scale = 0.0
-        if sc.channels.trade:
-            trade_scale = wt[1] * w.gdp[i] * w.trade_weight[i, j] * sc.tariff_war_loss / sc.nash_tariff ** 2
         harm = lever = 0.0
         if sc.channels.security and self.supply is not None and w.supplier == j:
             harm = wt[2] * self._harm_per_level(i, w.base_controls[j, i] - lifted_for_me, lifted_for_me)
@@ -553,7 +575,7 @@ class TruceModel(mesa.Model):
             tariff_mine=max(0.0, w.base_tariffs[i, j] + w.retaliation[i, j] - cut_mine),
             tariff_theirs=max(0.0, w.base_tariffs[j, i] + w.retaliation[j, i] - cut_theirs),
             cut_mine=cut_mine, cut_theirs=cut_theirs, step_mine=prefs_i.retaliation, step_theirs=prefs_j.retaliation,
-            trade_scale=trade_scale, harm=harm, control_on_me=max(0.0, w.base_controls[j, i] - lifted_for_me),
+            **deals.trade_terms(self, i, j), harm=harm, control_on_me=max(0.0, w.base_controls[j, i] - lifted_for_me),
             lifted_for_me=lifted_for_me, lever=lever, control_mine=max(0.0, w.base_controls[i, j] - lifted_by_me),
             lifted_by_me=lifted_by_me, game=game, game_weight=wt[0])
 
@@ -608,10 +630,10 @@ class TruceModel(mesa.Model):
         if not sc.channels.trade:
             return 0.0
         t_ij, t_ji = float(w.tariffs[i, j]), float(w.tariffs[j, i])
-        args = (float(w.trade_weight[i, j]), float(w.gdp[i]), sc.tariff_war_loss, sc.nash_tariff)
+        args = (float(self.imports[i, j]), float(self.imports[j, i]), self.tariff_params)
         now = payoffs.pair_trade_loss(t_ij, t_ji, *args)
-        calm = payoffs.pair_trade_loss(t_ij - retaliation[i][j], t_ji - retaliation[j][i], *args)
-        return now - calm
+        calm = payoffs.pair_trade_loss(max(0.0, t_ij - retaliation[i][j]), max(0.0, t_ji - retaliation[j][i]), *args)
+        return float(w.weights[i, 1]) * (now - calm)
 
 
 def _append_turn(history: dict[tuple[int, int], list[float | None]], now: dict[tuple[int, int], float],

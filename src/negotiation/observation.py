@@ -94,6 +94,10 @@ class Observation:
     renewal_window: int
     min_trust: float
     invest_budget: float = 0.0
+    # per partner: how far my retaliation may climb above my base tariff (the ladder's ceiling)
+    retaliation_room: Mapping[str, float] = field(default_factory=dict)
+    # per partner: its retaliation tariff on me (what my ladder mirrors)
+    retaliation_against_me: Mapping[str, float] = field(default_factory=dict)
 
     def last_seen(self, partner: str) -> float | None:
         """The partner's most recent observed level towards me, or None before any."""

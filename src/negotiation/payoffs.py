@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from negotiation.tariffs import DEFAULT_PARAMS, TariffParams, pair_welfare, trade_welfare
+
 
 def pledge_terms(n: int, givers: np.ndarray, receivers: np.ndarray, levels: np.ndarray,
                  costs: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -31,37 +33,29 @@ def game_payoff(a: float, b: float, T: float, R: float, P: float, S: float) -> t
     return ua, ub
 
 
-def trade_loss(tariffs: np.ndarray, weight: np.ndarray, gdp: np.ndarray, war_loss: float,
-               nash_tariff: float) -> np.ndarray:
-    """Welfare each country loses to tariffs per turn, in USD bn (the deadweight loss).
+def trade_loss(tariffs: np.ndarray, imports: np.ndarray, params: TariffParams = DEFAULT_PARAMS) -> np.ndarray:
+    """Welfare each country loses to tariffs per turn against free trade, USD bn (negative: a gain).
 
-    ``tariffs[i, j]`` is i's tariff on goods from j; ``weight[i, j]`` is j's share of i's
-    trade; ``gdp[i]`` is i's GDP per turn. The loss is quadratic in the pair's mean tariff (a
-    Harberger triangle), scaled so that a war with every partner at the Nash tariff costs
-    ``war_loss`` of GDP (Ossa 2014: ~63 % tariffs, ~2.9 % of welfare; P11). The transfer of
-    a tariff between the two sides (its incidence) is in the tariff pledges' terms, not here.
+    The tariff block of :mod:`negotiation.tariffs` (Ossa 2014, P11; Bagwell-Staiger's terms of
+    trade, P12): ``tariffs[i, j]`` is i's tariff on goods from j, ``imports[i, j]`` i's
+    free-trade imports from j per turn. A country's own tariff below the optimal 1/eta gains
+    it terms of trade and revenue at its partner's expense, so a unilateral tariff can pay;
+    both at their best responses (the Nash tariffs, 63 %) lose against free trade.
     """
-    mean = (tariffs + tariffs.T) / 2.0
-    return (gdp[:, None] * weight * war_loss * (mean / nash_tariff) ** 2).sum(axis=1)
+    return -trade_welfare(tariffs, imports, params)
 
 
-def pair_trade_loss(t_ij: float, t_ji: float, weight_ij: float, gdp_i: float, war_loss: float,
-                    nash_tariff: float) -> float:
-    """:func:`trade_loss` for one pair of countries, from one side."""
-    return gdp_i * weight_ij * war_loss * ((t_ij + t_ji) / 2.0 / nash_tariff) ** 2
+def pair_trade_loss(t_ij: float, t_ji: float, m_ij: float, m_ji: float,
+                    params: TariffParams = DEFAULT_PARAMS) -> float:
+    """:func:`trade_loss` of i from the pair (i, j) alone: i's tariff on j, j's on i, i's imports
+    from j and j's from i."""
+    return -pair_welfare(t_ij, t_ji, m_ij, m_ji, params)[0]
 
 
 def leverage_gain(harm: np.ndarray, capture: float) -> float:
     """What the supplier extracts by using its card: ``capture`` of the harm it imposes
     (concessions, rents of its own processors). Zero when it does not use it."""
     return capture * float(harm.sum())
-
-
-def tariff_transfer(incidence: float, level: float, trade_base: float) -> float:
-    """Per-turn worth of a tariff cut of ``level`` (a fraction) on ``trade_base`` of imports
-    (USD bn a month) when the exporter bears ``incidence`` of the tariff: what the exporter
-    gains and, as lost terms of trade, what the importer gives up."""
-    return incidence * level * trade_base
 
 
 def dependency_path(now: float, slope: float, floor: float, continuation: float) -> float:

@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from negotiation.observation import Stakes
-from negotiation.payoffs import dependency_path, game_payoff
+from negotiation.payoffs import dependency_path, game_payoff, pair_trade_loss
+from negotiation.tariffs import DEFAULT_PARAMS, TariffParams
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,16 @@ class Relation:
     """One country's side of a relation with one partner, per turn (USD bn).
 
     ``value_in``/``cost_out``: the partner's pledges to it honoured / its own pledges honoured
-    (measures, purchases, investments and the terms-of-trade transfer of tariff cuts);
+    (measures, purchases, investments; tariff cuts act through the tariffs);
     ``tariff_mine``/``tariff_theirs``: the pair's tariffs when both honour; ``cut_mine``/
     ``cut_theirs``: what their tariff pledges take off them; ``step_mine``/``step_theirs``:
-    the retaliation each adds in a punishment; ``trade_scale``: the trade term's coefficient
-    (loss = trade_scale x mean tariff squared); ``harm``: the harm per unit of dependency of
+    the retaliation each adds in a punishment; ``snap_mine``/``snap_theirs``: the tariffs that
+    snap back on the punishment path, when the pledges lapse (P6's deferred 34 %); ``war_mine``/
+    ``war_theirs``: the ceilings of the two retaliation ladders, the tariffs of the war a
+    punishment climbs to (by default the Nash tariff, P11, P12); ``imports_mine``/``imports_theirs``: my free-trade
+    imports from the partner and its from me, priced by the tariff block (:mod:`negotiation.tariffs`,
+    terms of trade and deadweight) with ``tariff_params``, at ``trade_weight`` (0: the trade
+    channel is off); ``harm``: the harm per unit of dependency of
     the partner's controls on it, at ``control_on_me`` when the partner honours and
     ``control_on_me + lifted_for_me`` when it defects; ``lever``: the leverage per unit of
     dependency its own controls on the partner extract, likewise; ``game``: a 2x2 table.
@@ -41,7 +47,14 @@ class Relation:
     cut_theirs: float = 0.0
     step_mine: float = 0.0
     step_theirs: float = 0.0
-    trade_scale: float = 0.0
+    snap_mine: float = 0.0
+    snap_theirs: float = 0.0
+    war_mine: float = 0.0
+    war_theirs: float = 0.0
+    imports_mine: float = 0.0
+    imports_theirs: float = 0.0
+    trade_weight: float = 0.0
+    tariff_params: TariffParams = DEFAULT_PARAMS
     harm: float = 0.0
     control_on_me: float = 0.0
     lifted_for_me: float = 0.0
@@ -51,11 +64,19 @@ class Relation:
     game: tuple[float, float, float, float] | None = None
     game_weight: float = 1.0
 
-    def payoff(self, mine: float, theirs: float, dependency: float, punish: bool = False) -> float:
-        """Per-turn payoff when I honour at ``mine`` and the partner at ``theirs`` (0..1)."""
-        t_mine = self.tariff_mine + (1 - mine) * self.cut_mine + (self.step_mine if punish else 0.0)
-        t_theirs = self.tariff_theirs + (1 - theirs) * self.cut_theirs + (self.step_theirs if punish else 0.0)
-        out = theirs * self.value_in - mine * self.cost_out - self.trade_scale * ((t_mine + t_theirs) / 2) ** 2
+    def payoff(self, mine: float, theirs: float, dependency: float, punish: bool = False, war: bool = False) -> float:
+        """Per-turn payoff when I honour at ``mine`` and the partner at ``theirs`` (0..1); with
+        ``punish`` both add a rung of retaliation and the snap-backs return; with ``war`` the
+        ladder has reached its ceilings (the tariff war of P11, P12)."""
+        t_mine = self.tariff_mine + (1 - mine) * self.cut_mine + (self.step_mine + self.snap_mine if punish else 0.0)
+        t_theirs = (self.tariff_theirs + (1 - theirs) * self.cut_theirs
+                    + (self.step_theirs + self.snap_theirs if punish else 0.0))
+        if war:
+            t_mine, t_theirs = max(t_mine, self.war_mine), max(t_theirs, self.war_theirs)
+        out = theirs * self.value_in - mine * self.cost_out
+        if self.trade_weight:
+            out -= self.trade_weight * pair_trade_loss(max(0.0, t_mine), max(0.0, t_theirs), self.imports_mine,
+                                                       self.imports_theirs, self.tariff_params)
         out -= self.harm * dependency * min(1.0, self.control_on_me + (1 - theirs) * self.lifted_for_me)
         out += self.lever * dependency * min(1.0, self.control_mine + (1 - mine) * self.lifted_by_me)
         if self.game is not None:
@@ -93,11 +114,12 @@ def stakes(rel: Relation, outlook: Outlook, continuation: float, ahead: int = 0)
             gain = rel.payoff(0.0, 1.0, dep) - rel.payoff(1.0, 1.0, dep)
             loss = (rel.payoff(1.0, 1.0, dependency_path(dep, outlook.slope_calm, outlook.floor, continuation))
                     - rel.payoff(0.0, 0.0, dependency_path(dep, outlook.slope_war, outlook.floor, continuation),
-                                 punish=True))
+                                 punish=True, war=True))
             net = gain - (continuation / (1 - continuation) * loss if continuation < 1 else float("inf"))
             values.append(continuation ** k * net)
         schedule = tuple(values)
     return Stakes(reward=rel.payoff(1.0, 1.0, now), temptation=rel.payoff(0.0, 1.0, now),
                   punishment=rel.payoff(0.0, 0.0, now, punish=True), sucker=rel.payoff(1.0, 0.0, now),
-                  future_reward=rel.payoff(1.0, 1.0, calm), future_punishment=rel.payoff(0.0, 0.0, war, punish=True),
+                  future_reward=rel.payoff(1.0, 1.0, calm),
+                  future_punishment=rel.payoff(0.0, 0.0, war, punish=True, war=True),
                   continuation=continuation, schedule=schedule)

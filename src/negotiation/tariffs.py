@@ -320,7 +320,13 @@ def pair_welfare(t_ij: float, t_ji: float, m_ij: float, m_ji: float,
                  params: TariffParams = DEFAULT_PARAMS) -> tuple[float, float]:
     """Trade welfare of (i, j) from their two tariffs on each other, USD bn per turn.
 
-    ``t_ij`` is i's tariff on j, ``m_ij`` i's free-trade imports from j. Scalar parameters only.
+    ``t_ij`` is i's tariff on j, ``m_ij`` i's free-trade imports from j. Scalar parameters
+    only (the elasticities must be scalars); the same sums as :func:`trade_welfare` on the
+    pair, without building arrays, because the engine's stakes call it many times a turn.
     """
-    w = trade_welfare(np.array([[0.0, t_ij], [t_ji, 0.0]]), np.array([[0.0, m_ij], [m_ji, 0.0]]), params)
-    return float(w[0]), float(w[1])
+    eps, eta, s = params.import_demand_elasticity, params.export_supply_elasticity, params.welfare_scale
+    in_i = _importer_gain(np.float64(t_ij), np.float64(m_ij), eps, eta)  # i imports from j
+    in_j = _importer_gain(np.float64(t_ji), np.float64(m_ji), eps, eta)
+    out_j = _exporter_surplus(np.float64(t_ij), np.float64(m_ij), eps, eta)  # j exports to i
+    out_i = _exporter_surplus(np.float64(t_ji), np.float64(m_ji), eps, eta)
+    return float(s * (in_i + out_i)), float(s * (in_j + out_j))

@@ -79,12 +79,22 @@ class Preferences(Strict):
     patience: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.9
     weights: Weights = Field(default_factory=Weights)
     retaliation: NonNeg = 0.1
+    # the tariff a retaliation ladder climbs to (None: the world's Nash tariff, P11)
+    retaliation_ceiling: NonNeg | None = None
     invest_share: Share = 0.0
 
 
 class StrategySpec(Strict):
     name: str
     params: dict[str, Any] = Field(default_factory=dict)
+
+
+class Snapback(Strict):
+    """What returns when a pledge lapses unrenewed: ``tariff`` points added to the giver's
+    tariff on the receiver (U1: the reciprocal tariff back to its deferred 34 %, P6). The same
+    measures return on the punishment path a country weighs before defecting."""
+
+    tariff: NonNeg = 0.0
 
 
 class Pledge(Strict):
@@ -98,12 +108,11 @@ class Pledge(Strict):
     end: Turn
     cost: NonNeg = 0.0
     value: NonNeg = 0.0
-    incidence: Share = 0.0
-    trade_base: NonNeg = 0.0
     site: str | None = None
     noise: Share = 0.0
     major: bool = False
     renewable: bool = True
+    snapback: Snapback | None = None
     source: str
     description: str = ""
 
@@ -114,15 +123,13 @@ class Pledge(Strict):
                 f"pledge {self.id} ends at turn {self.end}, not after its start {self.start}; "
                 "'end' must be greater than 'start'"
             )
-        computed = {"tariff": "a tariff pledge's worth is incidence x level x trade_base",
+        computed = {"tariff": "a tariff pledge's worth is what the tariff block says its cut is worth",
                     "export_control": "an export-control pledge's worth is the supply harm it lifts"}
         if self.instrument in computed and (self.cost or self.value):
             raise ValueError(f"pledge {self.id}: remove 'cost' and 'value': {computed[self.instrument]}, "
                              "computed by the engine every turn")
         if self.site is not None and self.instrument != "investment":
             raise ValueError(f"pledge {self.id}: 'site' applies to investment pledges only")
-        if self.instrument != "tariff" and (self.incidence or self.trade_base):
-            raise ValueError(f"pledge {self.id}: 'incidence' and 'trade_base' apply to tariff pledges only")
         return self
 
 

@@ -10,7 +10,17 @@ from pathlib import Path
 
 from negotiation import api, plots
 from negotiation.config.models import Scenario
-from negotiation.history import Breached, Collapsed, EventFired, Lapse, OfferMade, Recovered, RetaliationSet, entries
+from negotiation.history import (
+    Breached,
+    Collapsed,
+    EventFired,
+    Lapse,
+    OfferMade,
+    Recovered,
+    RetaliationSet,
+    SnappedBack,
+    entries,
+)
 from negotiation.observation import Rollback
 from negotiation.play.moves import MoveError
 from negotiation.play.session import Choice, Session
@@ -295,6 +305,9 @@ def turning_points(result: RunResult, seat: str, chosen: set[int] | None = None)
                 add(t, ("tariff", country, target), text)
             case Lapse(pledge=pledge):
                 add(t, ("lapse", pledge), f"{pledge} lapsed unrenewed")
+            case SnappedBack(pledge=pledge, country=country, target=target, tariff=tariff):
+                add(t, ("snapback", pledge), f"with {pledge} lapsed, {country}'s tariff on {target} snapped back up "
+                    f"{100 * tariff:.0f} points")
             case Breached(breach=breach):  # every breach, recovery and the collapse: the truce's own story
                 healing = breach
                 points.append((t, f"the truce was breached by {_who(breach.country, seat)} over {breach.pledge} "

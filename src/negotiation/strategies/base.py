@@ -61,7 +61,7 @@ class Strategy:
                 decision.levels[pledge.id] = cooperative
             if self.retaliates() and partner in obs.seen:
                 punish = cooperative < obs.threshold and obs.last_seen(partner) is not None
-                decision.retaliation[partner] = obs.retaliation_step if punish else 0.0
+                decision.retaliation[partner] = ladder(obs, partner) if punish else 0.0
         return decision
 
     def _stance(self, partner: str, obs: Observation, rng: np.random.Generator, owes: bool) -> float:
@@ -104,6 +104,15 @@ class Strategy:
         if not offer.give:
             return Response("reject")
         return Response("counter", Offer(obs.me, offer.proposer, tuple(mine), offer.give))
+
+
+def ladder(obs: Observation, partner: str) -> float:
+    """The next rung of my retaliation on a partner: one step above where it stands, at least
+    the partner's retaliation on me (its mirror), at most the room below my ceiling."""
+    mine = obs.retaliation.get(partner, 0.0)
+    theirs = obs.retaliation_against_me.get(partner, 0.0)
+    room = obs.retaliation_room.get(partner, obs.retaliation_step)
+    return min(room, max(mine + obs.retaliation_step, theirs))
 
 
 def concession_value(c: Concession, obs: Observation) -> float:
