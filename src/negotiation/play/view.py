@@ -139,6 +139,8 @@ class _Eyes:
 
     def read(self, item: str, key: str, value: float, low: float = 0.0, high: float | None = None) -> Reading:
         sight = getattr(self.rules, item)
+        if item == "payoffs":  # an instructor may show or hide each country's payoff apart
+            sight = self.rules.payoffs_of.get(key, sight)
         if sight == "hidden":
             return Reading(None, sight)
         if sight == "noisy":
