@@ -83,11 +83,20 @@ def test_an_infinite_cost_is_refused_instead_of_a_total_of_minus_infinity(write,
         f"{path}:{line_of(path, 'cost: .inf')}: countries.CN.pledges.1.cost: input should be a finite number (got inf)"]
 
 
+def test_an_event_with_both_a_new_level_and_a_change_is_refused_at_its_line(write, capsys):
+    event = ("  - turn: 1\n    kind: set_tariff\n    country: US\n    target: CN\n    value: 0.25\n    add: 0.25\n"
+             "    text: Washington slaps a 25 % tariff\n")
+    path = intro(write, "both.yaml", "events:\n", "events:\n" + event)
+    [line] = refused(capsys, "validate", str(path))
+    assert line.startswith(f"{path}:") and "events.0" in line
+    assert "give 'value' (the new level) or 'add' (a change of the level in force" in line
+
+
 def test_an_event_after_the_last_turn_is_refused_but_a_shortened_game_still_runs(write, tmp_path, capsys):
     path = intro(write, "late.yaml", "  - turn: 4\n", "  - turn: 9999\n")
     assert refused(capsys, "validate", str(path)) == [
         f"{path}:{line_of(path, 'turn: 9999')}: events.1.turn: turn 9999 is after the game's last turn (7; "
-        "turns count from 0), so the event would never happen"]
+        "turns count from 0), so the event would never happen; allowed: 0 to 7"]
     # --turns shortens a game on purpose; its run folder's scenario still reruns identically
     first, again = tmp_path / "a", tmp_path / "b"
     assert main(["run", "rare_earth_shock", "--turns", "3", "--no-plots", "--out", str(first)]) == 0

@@ -119,3 +119,19 @@ def test_retaliation_raises_tariffs_after_a_defection():
     result = run("busan_truce_2025", overrides={"countries.CN.strategy.name": "defector", "events": []})
     us_tariffs = result.timeline["tariff_out.US"]
     assert us_tariffs.iloc[3] > us_tariffs.iloc[0]
+
+
+def test_a_set_tariff_event_sets_a_new_level_or_adds_to_the_level_in_force():
+    from negotiation.config.models import Event
+
+    sc = load_scenario("classroom_intro")  # the US tariff on China is 51 % before the cut of U1
+    slaps = Event(turn=0, kind="set_tariff", country="US", target="CN", add=0.25, text="Washington slaps a 25 % tariff")
+    sets = Event(turn=0, kind="set_tariff", country="US", target="CN", value=0.25)
+    cuts = Event(turn=0, kind="set_control", country="CN", target="US", add=-2.0)
+    for event, grid, pair, expected in ((slaps, "base_tariffs", ("US", "CN"), 0.76),
+                                        (sets, "base_tariffs", ("US", "CN"), 0.25),
+                                        (cuts, "base_controls", ("CN", "US"), 0.0)):  # a control stays in 0-1
+        model = TruceModel(sc.model_copy(update={"events": [event]}), rng=1)
+        model.step()
+        i, j = (model.index[c] for c in pair)
+        assert getattr(model.world, grid)[i, j] == pytest.approx(expected), event

@@ -247,3 +247,17 @@ def test_the_read_api_and_the_truce_line_follow_a_breach_that_heals():
     assert session.collapse is None and session.open_breach is None and session.recoveries == 1
     assert [b.pledge for b in session.breaches] == ["C5"]
     assert view.status == "holds" and view.truce == "holds (1 breach so far, 1 healed)"
+
+
+def test_an_instructor_may_hide_every_partners_payoff_but_one():
+    from negotiation.config.models import Visibility
+    from negotiation.play.view import seat_view
+
+    sc = load_scenario("busan_truce_2025")
+    sc = sc.model_copy(update={"visibility": {"CN": Visibility(payoffs="hidden", payoffs_of={"US": "exact"})}})
+    session = Session(sc, ["CN"])
+    while session.turn < 1:
+        session.submit_default()
+    totals = {p.country: p.total for p in seat_view(session, "CN").partners}
+    assert totals["US"].sight == "exact" and totals["US"].value == pytest.approx(session.total("US"))
+    assert all(r.sight == "hidden" and r.value is None for c, r in totals.items() if c != "US")

@@ -226,10 +226,12 @@ class TruceModel(mesa.Model):
             # a control on one good acts on the market directly, outside the pledges' accounting
             if self.supply is not None and self.index[event.country] == w.supplier:
                 self.supply.set_control(self.index[event.target], event.good, event.value)
-        elif event.kind == "set_control":
-            w.base_controls[self.index[event.country], self.index[event.target]] = float(np.clip(event.value, 0, 1))
-        elif event.kind == "set_tariff":
-            w.base_tariffs[self.index[event.country], self.index[event.target]] = max(0.0, event.value)
+        elif event.kind in ("set_control", "set_tariff"):
+            # 'value' is the new level; 'add' changes the level in force ('slaps a 25 % tariff': add 0.25)
+            grid = w.base_controls if event.kind == "set_control" else w.base_tariffs
+            i, j = self.index[event.country], self.index[event.target]
+            level = event.value if event.add is None else float(grid[i, j]) + event.add
+            grid[i, j] = float(np.clip(level, 0, 1)) if event.kind == "set_control" else max(0.0, level)
         elif event.kind == "suspend_pledge":
             # a suspension lasts its duration, a drawn one, or one turn, after which the giver
             # decides again whether to honour (it may lift the suspension at once)

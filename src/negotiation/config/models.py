@@ -220,6 +220,7 @@ class Event(Strict):
     target: str | None = None
     pledge: str | None = None
     value: float = 0.0
+    add: float | None = None  # a change of the level in force (set_tariff, set_control), beside 'value', the level
     good: Literal["light", "heavy"] | None = None
     duration: Annotated[int, Field(ge=1)] | None = None
     mean_duration: Annotated[float, Field(ge=1.0)] | None = None
@@ -240,6 +241,14 @@ class Event(Strict):
             raise ValueError("'duration' and 'mean_duration' apply to 'suspend_pledge' events only")
         if self.good is not None and self.kind != "set_control":
             raise ValueError("'good' applies to 'set_control' events only")
+        if self.add is not None and self.kind not in ("set_tariff", "set_control"):
+            raise ValueError("'add' (a change of the level in force) applies to 'set_tariff' and 'set_control' "
+                             "events only")
+        if self.add is not None and self.good is not None:
+            raise ValueError("'add' does not apply to a control on one good ('good'): give its 'value'")
+        if self.add is not None and "value" in self.model_fields_set:
+            raise ValueError("give 'value' (the new level) or 'add' (a change of the level in force, e.g. "
+                             "add: 0.25 raises a tariff by 25 points), not both")
         if self.duration is not None and self.mean_duration is not None:
             raise ValueError("give 'duration' (fixed turns) or 'mean_duration' (drawn), not both")
         return self
@@ -276,6 +285,7 @@ class Visibility(Strict):
     compliance: Sight = "noisy"
     payoffs: Sight = "exact"
     trust: Sight = "exact"
+    payoffs_of: dict[str, Sight] = {}  # per country, over 'payoffs': e.g. {US: exact} with payoffs: hidden
     noise: Share = 0.1
 
     def merged(self, specific: Visibility | None) -> Visibility:
@@ -377,10 +387,15 @@ class Scenario(Strict):
         # Checked for a scenario file as written (resolve asks for it): a save or a sweep point may
         # be a game shortened on purpose (--turns, a sweep's 'set'), whose late events never come.
         whole_game = bool((info.context or {}).get("whole_game"))
+        for key, rules in self.visibility.items():
+            for cid in rules.payoffs_of:
+                if cid not in ids:
+                    problems.append(_unknown(f"visibility.{key}.payoffs_of", cid, ids))
         for n, event in enumerate(self.events):
             if whole_game and event.turn is not None and event.turn >= self.turns:
                 problems.append(f"events.{n}.turn: turn {event.turn} is after the game's last turn "
-                                f"({self.turns - 1}; turns count from 0), so the event would never happen")
+                                f"({self.turns - 1}; turns count from 0), so the event would never happen; "
+                                f"allowed: 0 to {self.turns - 1}")
             for field in ("country", "target"):
                 value = getattr(event, field)
                 if value is not None and value not in ids:
