@@ -119,7 +119,7 @@ def bargain(model: TruceModel, i: int, j: int) -> Bargain | None:
             gains[a] += model._stakes(a, b, float(w.trust[a, b])).loss
     me, other = model.ids[i], model.ids[j]
     cap = neg.max_side_payment
-    return Bargain(gain=gains[i], outside=neg.outside_options.get(me, 0.0), partner_gain=gains[j],
+    return Bargain(gain=float(gains[i]), outside=neg.outside_options.get(me, 0.0), partner_gain=float(gains[j]),
                    partner_outside=0.0, delta=countries[me].preferences.patience,
                    partner_delta=countries[other].preferences.patience, first=model.ids[min(i, j)],
                    rounds=neg.rounds, rubinstein=neg.split == "rubinstein",

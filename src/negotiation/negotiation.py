@@ -144,7 +144,8 @@ class Bargaining:
 
     def __init__(self, model: TruceModel, t: int, views: dict[str, Observation], offers: list[Offer],
                  seated: frozenset[str] = frozenset()):
-        self.model, self.t, self.views, self.seated = model, t, views, seated
+        # a copy: a counter's reveal corrects the proposer's view for these talks only
+        self.model, self.t, self.views, self.seated = model, t, dict(views), seated
         self.by_id = {c.cid: c for c in model.countries}
         self.round = 0
         self.queue = _distinct(offers)

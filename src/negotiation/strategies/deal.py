@@ -24,7 +24,7 @@ def surplus(bargain: Bargain) -> float:
 
 def side_payment(payer: str, receiver: str, amount: float, turn: int, round_: int) -> NewPledge:
     return NewPledge({"id": f"{payer}_PAYS_{receiver}_T{turn}_R{round_}", "to": receiver, "instrument": "measure",
-                      "level": 1.0, "cost": amount, "value": amount, "major": False, "renewable": False,
+                      "level": 1.0, "cost": float(amount), "value": float(amount), "major": False, "renewable": False,
                       "description": "side payment that splits the surplus of the renewal package (issue 9)"})
 
 
