@@ -27,7 +27,7 @@ from negotiation.play.session import Prompt, Session
 from negotiation.play.view import PledgeLine, Reading, SeatView, seat_view
 from negotiation.results import turn_label
 
-COMMANDS = "Commands: help · view · full (every table) · info C1 (a whole pledge) · save · quit"
+COMMANDS = "Commands: help · view · full · info C1 · save · quit"
 HELP = {
     "ready": "Press Enter when the player named above is at the keyboard.",
     "offers": "Offers trade concessions: what you give (g1, g2 ...) for what you ask (a1, a2 ...). Renewing a "
