@@ -37,7 +37,7 @@ name: throughput
 scenario: busan_truce_2025
 parameters:
   countries.CN.preferences.patience: {{values: [0.3, 0.4, 0.5, 0.6, 0.7]}}
-  world.allied_growth: {{values: [0.0, 0.004, 0.008333, 0.0125]}}
+  market.lead_time_scale: {{values: [0.25, 0.5, 1.0, 2.0]}}
 design: {{kind: grid}}
 replications: {replications}
 seed: 1

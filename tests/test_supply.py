@@ -96,3 +96,21 @@ def test_the_timeline_shows_prices_cover_and_allied_share_by_stage():
 def test_a_scenario_without_a_supplier_runs_without_a_market():
     result = run(load_scenario("prisoners_dilemma"), seed=1)
     assert "price_light" not in result.timeline.columns
+
+
+def test_a_seat_sees_the_market_on_its_screen_and_in_its_charts():
+    from negotiation.play.session import Session
+    from negotiation.play.view import seat_history, seat_view
+    from negotiation.web.charts import history_charts
+
+    session = Session(load_scenario("classroom_intro"), ["CN"], seed=1)
+    assert seat_view(session, "JP").market is None  # nothing cleared yet
+    while session.turn < 3:
+        session.submit_default() if session.prompt else session.step()
+    line = seat_view(session, "JP").market
+    last = session.records[-1].market
+    assert line is not None and line.price_light.value == pytest.approx(last.price_light)
+    assert line.cover == pytest.approx(last.cover["JP"]) and seat_view(session, "CN").market.cover is None
+    history = seat_history(session, "JP")
+    assert history.prices["NdPr"][-1] == pytest.approx(last.price_light)
+    assert "rare-earth prices" in str(history_charts(history, "JP")[-1])

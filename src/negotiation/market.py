@@ -394,7 +394,7 @@ def initial_state(params: MarketParams, rng: np.random.Generator) -> MarketState
 
 
 def _base(params: MarketParams, capacity: np.ndarray, stock: np.ndarray, substitution: np.ndarray,
-          demand_scale: float, calm: np.ndarray) -> Base:
+          demand_scale: float, calm: np.ndarray, full: bool = True) -> Base:
     """Everything about the month that does not depend on the controls (closed form).
 
     It runs once a month and for each forecast of :func:`harm_if`, so it is written for speed:
@@ -423,10 +423,13 @@ def _base(params: MarketParams, capacity: np.ndarray, stock: np.ndarray, substit
     allocation = demand * np.array(ratio)
     exposed = allocation * np.array(share)  # free supply is shared pro rata
     world_price = np.array(price)
+    allied = (sums[1] / sums[0]).reshape(3, 2)
+    if not full:  # a forecast needs only the allocations and the price (harm_if, harm_paths)
+        return Base(demand, buy, np.array(output), np.array(free), world_price, allocation, exposed,
+                    params.no_floor, allied, params.no_floor, params.no_floor, params.no_floor)
     full_short = np.maximum(params.targets * exposed - stock, 0.0)
     full_price = np.minimum(world_price * np.maximum(1.0 - full_short / allocation, 1e-9)
                             ** params.neg_inverse_elasticity, params.choke)
-    allied = (sums[1] / sums[0]).reshape(3, 2)
     floor_received = floor_cost = params.no_floor
     g = params.floor_good
     gap = params.floor_price - price[g] if params.floor_payer >= 0 else 0.0
@@ -505,16 +508,17 @@ def advance(state: MarketState, clearing: Clearing, investment_bn: np.ndarray | 
                          * (1.0 - params.max_speedup * push))
             fail_p = params.country_fail_list[i]
             rows[k, :AMOUNTS] = (state.turn + max(lead, 1), i, 1.0 - fail_p, float(u[1][i] < fail_p))
-        rows[:, AMOUNTS:] = np.array(inv)[who, None] * params.capacity_per_bn_flat[who]
+        rows[:, AMOUNTS:] = (params.capacity_per_bn_flat * np.array(inv)[:, None])[who]
         projects = np.concatenate([projects, rows])
 
     arrivals = state.arrivals
     if who:
         arrivals = arrivals | frozenset(rows[:, ONLINE].tolist())
     if turn in arrivals:
-        arriving = projects[projects[:, ONLINE] == turn]
-        np.add.at(capacity.reshape(n, 6), arriving[:, COUNTRY].astype(int),
-                  arriving[:, AMOUNTS:] * (arriving[:, FAILS, None] == 0.0))
+        flat = capacity.reshape(n, 6)
+        for row in projects[projects[:, ONLINE] == turn]:  # a few a month: a loop beats np.add.at
+            if row[FAILS] == 0.0:
+                flat[int(row[COUNTRY])] += row[AMOUNTS:]
         capacity[:, MINING, :] = np.minimum(capacity[:, MINING, :], params.mining_limit)
     scale = state.demand_scale * (1.0 + params.demand_growth)
     calm = (clearing.controls <= 0.0).astype(float)  # a float mask: cheaper to multiply by than a bool one
@@ -576,9 +580,9 @@ def harm_if(state: MarketState, controls: np.ndarray | Mapping[str, float] | flo
     substitution, stock = _held(params, state, draw, price, ahead)
     scale = state.demand_scale * (1.0 + params.demand_growth) ** ahead
     if substitution.ndim > 2:  # a batch of controls: one forecast each
-        return np.stack([_under(params, _base(params, capacity, st, sb, scale, state.calm), st, cc)[4]
+        return np.stack([_under(params, _base(params, capacity, st, sb, scale, state.calm, full=False), st, cc)[4]
                          for st, sb, cc in zip(stock, substitution, c, strict=True)])
-    return _under(params, _base(params, capacity, stock, substitution, scale, state.calm), stock, c)[4]
+    return _under(params, _base(params, capacity, stock, substitution, scale, state.calm, full=False), stock, c)[4]
 
 
 def _held(params: MarketParams, state: MarketState, draw: np.ndarray, price: np.ndarray,
@@ -590,31 +594,27 @@ def _held(params: MarketParams, state: MarketState, draw: np.ndarray, price: np.
 
 
 def harm_paths(state: MarketState, controls: np.ndarray, params: MarketParams, ahead: int,
-               held: list[np.ndarray], capacity: np.ndarray | None = None
-               ) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """([N, G] per path) what ``controls`` would cost each importer ``ahead`` turns from now if the
-    controls ``held[k]`` (each an [N, G] array) were held until then, and what ``held[k]`` cost now.
+               held: np.ndarray, capacity: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """([P, N, G]) what ``controls`` would cost each importer ``ahead`` turns from now if the
+    controls ``held[k]`` (``held`` is [P, N, G]: one path a row) were held until then, and what
+    ``held[k]`` cost now.
 
     A cheaper, approximate :func:`harm_if` for several paths at once: one forecast of the world
     market (capacity as :func:`capacity_ahead`, or ``capacity`` if given; demand growth; today's
     stocks and substitution), then each path's own stocks and substitution enter each importer's
-    allocation and stock draw; what one importer's substitution does to the world price is left
-    out. With one path equal to ``controls`` and no substitution under way it equals
-    ``harm_if(state, controls, params, ahead)``.
+    allocation and stock draw (every path in one pass: the arrays broadcast); what one importer's
+    substitution does to the world price is left out. With one path equal to ``controls`` and no
+    substitution under way it equals ``harm_if(state, controls, params, ahead)``.
     """
     c = params.controls_array(controls)
     capacity = capacity_ahead(state, params, ahead) if capacity is None else capacity
     scale = state.demand_scale * (1.0 + params.demand_growth) ** ahead
-    world = _base(params, capacity, state.stock, state.substitution, scale, state.calm)
-    later, now = [], []
-    for h in held:
-        _, draw, _, price, harm = _under(params, state.base, state.stock, params.controls_array(h))
-        substitution, stock = _held(params, state, draw, price, ahead)
-        shrink = (1.0 - substitution) / (1.0 - state.substitution)
-        path = replace(world, allocation=world.allocation * shrink, exposed=world.exposed * shrink)
-        later.append(_under(params, path, stock, c)[4])
-        now.append(harm)
-    return later, now
+    world = _base(params, capacity, state.stock, state.substitution, scale, state.calm, full=False)
+    _, draw, _, price, now = _under(params, state.base, state.stock, held)
+    substitution, stock = _held(params, state, draw, price, ahead)
+    shrink = (1.0 - substitution) / (1.0 - state.substitution)
+    paths = replace(world, allocation=world.allocation * shrink, exposed=world.exposed * shrink)
+    return _under(params, paths, stock, c)[4], now
 
 
 def simulate(params: MarketParams, turns: int, rng: np.random.Generator,

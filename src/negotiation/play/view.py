@@ -11,7 +11,7 @@ turns (for charts); without a seat it is the instructor's exact record.
 from __future__ import annotations
 
 import zlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -119,13 +119,16 @@ class SeatView:
 @dataclass(frozen=True)
 class History:
     """Per finished turn, as a seat saw it at the start of the next (None: hidden): every
-    country's cumulative payoff and mean tariff imposed, and the world's processing shares."""
+    country's cumulative payoff and mean tariff imposed, the world's processing shares, and
+    the rare-earth prices outside China (``prices``: light and heavy, USD/kg; empty without
+    a market)."""
 
     labels: tuple[str, ...]
     totals: dict[str, tuple[float | None, ...]]
     tariffs: dict[str, tuple[float | None, ...]]
     allied_share: tuple[float | None, ...]
     china_share: tuple[float | None, ...]
+    prices: dict[str, tuple[float | None, ...]] = field(default_factory=dict)
 
 
 class _Eyes:
@@ -277,6 +280,7 @@ def seat_history(session: Session, seat: str | None = None) -> History:
     tariffs: dict[str, list[float | None]] = {c: [] for c in countries}
     allied: list[float | None] = []
     china: list[float | None] = []
+    prices: dict[str, list[float | None]] = {"NdPr": [], "Dy/Tb": []}
     for row in records:
         eyes = _Eyes(session.seed, row.turn + 1, index, rules)
         for c in countries:
@@ -286,9 +290,12 @@ def seat_history(session: Session, seat: str | None = None) -> History:
                               eyes.read("tariffs", f"mean.{c}", mine.tariff_out).value)
         allied.append(eyes.read("world", "allied", row.allied_share, 0.0, 1.0).value)
         china.append(eyes.read("world", "china", row.china_share, 0.0, 1.0).value)
+        if row.market is not None:  # the same readings as the seat's market line
+            prices["NdPr"].append(eyes.read("world", "price_light", row.market.price_light).value)
+            prices["Dy/Tb"].append(eyes.read("world", "price_heavy", row.market.price_heavy).value)
     return History(tuple(turn_label(sc, r.turn) for r in records),
                    {c: tuple(v) for c, v in totals.items()}, {c: tuple(v) for c, v in tariffs.items()},
-                   tuple(allied), tuple(china))
+                   tuple(allied), tuple(china), {k: tuple(v) for k, v in prices.items() if v})
 
 
 def truce_line(session: Session) -> str:

@@ -30,7 +30,7 @@ class Axis:
 
     key: str
     param: Parameter
-    integer: bool  # the scenario field is a whole number (e.g. world.lead_time)
+    integer: bool  # the scenario field is a whole number (e.g. world.collapse_after)
 
     def grid(self) -> list[Any]:
         if self.param.values is not None:

@@ -90,11 +90,23 @@ def _runs(values: Sequence[float | None]) -> list[list[tuple[int, float]]]:
 
 
 def history_charts(history: History, seat: str | None = None) -> list[Markup]:
-    """Payoffs, tariffs, and allied capacity against China's leverage."""
+    """Payoffs, tariffs, allied capacity against China's leverage, and (with a market) the
+    rare-earth prices as multiples of their first month's, so NdPr and Dy/Tb share an axis."""
     pct = {k: tuple(None if v is None else 100 * v for v in vs) for k, vs in history.tariffs.items()}
     shares = {"allied": tuple(None if v is None else 100 * v for v in history.allied_share),
               "China": tuple(None if v is None else 100 * v for v in history.china_share)}
     return [line_chart("cumulative payoffs (USD bn)", history.labels, history.totals, bold=seat or ""),
             line_chart("mean tariff imposed (%)", history.labels, pct, "%", low=0, bold=seat or ""),
             line_chart("processing: allied vs China (%)", history.labels, shares, "%",
-                       low=0, high=100)]
+                       low=0, high=100), *_price_chart(history)]
+
+
+def _price_chart(history: History) -> list[Markup]:
+    series = {}
+    for name, values in history.prices.items():
+        first = next((v for v in values if v), None)
+        if first is not None:
+            series[name] = tuple(None if v is None else v / first for v in values)
+    if not series:
+        return []
+    return [line_chart("prices outside China (× month 1)", history.labels, series, "×", low=0)]
