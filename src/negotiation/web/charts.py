@@ -109,4 +109,4 @@ def _price_chart(history: History) -> list[Markup]:
             series[name] = tuple(None if v is None else v / first for v in values)
     if not series:
         return []
-    return [line_chart("prices outside China (× month 1)", history.labels, series, "×", low=0)]
+    return [line_chart("rare-earth prices (× month 1)", history.labels, series, "×", low=0)]
