@@ -99,6 +99,18 @@ def test_malformed_input_is_refused_with_the_reason_and_asked_again(tmp_path):
     assert [c.text for c in game.choices] == ["C5 defect (suggested honour), surcharge on US 10 points (suggested 0)"]
 
 
+def test_japan_may_hold_its_stockpile_and_a_wrong_word_is_refused_with_the_choices(tmp_path):
+    player = Player(tmp_path, "--as", "Japan", "--turns", "1", "--save", "game.json")
+    replies = iter(["sell", "help", "hold"])
+    while (text := player.prompt()) is not None:
+        player.type(next(replies, "") if text.startswith("your stockpile (2.0 months): draw or hold") else "")
+    assert player.exit_code() == 0
+    assert "Not possible: stockpile is 'draw' (use it while your supply is cut) or 'hold'" in player.screen
+    assert "'hold': keep it for later" in player.screen  # the help
+    game = saves.load(tmp_path / "game.json")  # loading replays the saved inputs and checks the digest
+    assert [c.text for c in game.choices] == ["hold the stockpile (suggested: draw on it)"]
+
+
 def test_the_truce_line_shows_the_open_breach_while_it_is_open(tmp_path):
     player = Player(tmp_path, "--as", "China", "--turns", "3")
     assert player.play({(0, "your pledges"): "C1 defect"}) == 0

@@ -21,7 +21,7 @@ from negotiation.observation import Decision, Offer, Response
 from negotiation.play import reasons, saves
 from negotiation.play.debrief import Debrief, write_plots
 from negotiation.play.legal import OfferMenu
-from negotiation.play.moves import MoveError, describe_offer, parse_amount, parse_level
+from negotiation.play.moves import MoveError, describe_offer, parse_amount, parse_level, parse_stockpile
 from negotiation.play.script import Script
 from negotiation.play.session import Prompt, Session
 from negotiation.play.view import PledgeLine, Reading, SeatView, seat_view
@@ -44,6 +44,9 @@ HELP = {
                "is; Enter plays the suggestion shown in brackets (keep, raise or remove). Examples: {examples}.",
     "invest": "Money spent now on allied processing capacity (USD bn this turn); it costs you now and adds "
               "capacity after the lead time, eroding China's leverage.",
+    "stockpile": "Your rare-earth stockpile (months of consumption). 'draw': while China's controls cut your "
+                 "supply, the stock fills the gap until it runs out (the default). 'hold': keep it for later - "
+                 "this turn's cut is felt in full, and the stock still covers as many months of a later cut.",
 }
 
 
@@ -275,7 +278,8 @@ class Terminal:
                 levels = self._ask_pledges(default, limits.pledges)
                 retaliation = self._ask_tariffs(default, limits.partners, limits.surcharge_max)
                 invest = self._ask_invest(default, limits.invest_max)
-                self.session.submit(Decision(levels, retaliation, invest))
+                hold = self._ask_stockpile(default, limits.stockpile)
+                self.session.submit(Decision(levels, retaliation, invest, hold_stock=hold))
                 return
             except MoveError as exc:
                 self._refuse(str(exc))
@@ -341,6 +345,19 @@ class Terminal:
                 return default.invest
             try:
                 return parse_amount(text, "investment", high)
+            except MoveError as exc:
+                self._refuse(str(exc))
+
+    def _ask_stockpile(self, default: Decision, months: float | None) -> bool:
+        if months is None:
+            return default.hold_stock
+        shown = "hold" if default.hold_stock else "draw"
+        while True:
+            text = self._ask(f"your stockpile ({months:.1f} months): draw or hold", shown, "stockpile")
+            if not text:
+                return default.hold_stock
+            try:
+                return parse_stockpile(text)
             except MoveError as exc:
                 self._refuse(str(exc))
 
