@@ -214,3 +214,17 @@ def test_a_defection_the_player_did_not_choose_is_told_as_the_suggested_move():
     points = debrief.make(session.result(), "CN", [], session=session).turning_points
     mine = [p for p in points if "you defected on" in p]
     assert mine and all(p.endswith("the suggested move, which you played") for p in mine)
+
+
+def test_objective_progress_reads_in_the_objectives_own_units():
+    from negotiation.play.view import seat_view
+
+    session = Session(load_scenario("classroom_intro"), ["US"])
+    while session.turn < 1:
+        session.submit_default()
+    lines = {o.text: o.so_far for o in seat_view(session, "US").objectives}
+    assert lines["Face export controls of at most 0.2 on average"] == "0.00"  # a level, as stated: not '0 %'
+    china = Session(load_scenario("classroom_intro"), ["CN"])
+    while china.turn < 1:
+        china.submit_default()
+    assert {o.so_far for o in seat_view(china, "CN").objectives} >= {"1 turn"}  # not '1 turns'
