@@ -63,6 +63,7 @@ def test_the_counterfactual_is_the_same_game_with_the_seat_played_by_the_strateg
 
 def test_a_comparison_splits_payoff_and_objective_points_and_gives_no_percentage_of_a_loss(defected):
     mine = debrief.make(defected.result(), "CN", []).score
+    mine = dataclasses.replace(mine, payoff_points=-40.0)  # a score below 0 whatever the game paid
     # the student earned more money; the strategy's edge is all objective points
     richer = dataclasses.replace(mine, payoff_points=mine.payoff_points + 5.0)
     poorer_but_met = dataclasses.replace(mine, payoff_points=mine.payoff_points - 1.0)
