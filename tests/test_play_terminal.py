@@ -224,3 +224,18 @@ def test_info_prints_a_whole_pledge_and_the_surcharge_default_says_what_enter_do
     assert "[remove US 10 points]> keep" in screen  # 'keep' keeps it: turn 2 still shows it in force
     assert re.search(r"\nUS .* 10/0 ", player.screen.replace("\r", "").split("· turn 2 ·")[1])
     assert all(len(line) <= 60 for line in player.screen.splitlines())
+
+
+def test_the_full_scenario_screen_groups_many_pledges_to_keep_the_truce_on_an_80x24_page(tmp_path):
+    from rich.console import Console
+
+    from negotiation.play.session import Session
+    from negotiation.play.terminal import Terminal
+    from negotiation.play.view import seat_view
+
+    session = Session(load_scenario("busan_truce_2025"), ["US"])
+    console = Console(width=80, record=True, force_terminal=False)
+    Terminal(session, tmp_path / "g.json", console).show(seat_view(session, "US"))
+    lines = console.export_text().rstrip().splitlines()
+    assert len(lines) <= 22 and all(len(line) <= 80 for line in lines)  # 16 pledges, in a few lines
+    assert any(line.startswith(" CN→US: C1*") for line in lines) and any("Truce: " in line for line in lines)

@@ -51,6 +51,7 @@ HELP = {
 
 
 CLEAR_SCROLLBACK = "\x1b[3J"
+MAX_PLEDGE_LINES = 6  # more pledges than this: the compact screen groups them by giver and receiver
 VERDICT_WORDS = {"accept": "accepted", "reject": "rejected", "counter": "countered", "invalid": "found void"}
 
 
@@ -372,7 +373,12 @@ class Terminal:
         for i, text in enumerate(view.last_turn):
             c.print(_fit(("Last turn: " if i == 0 else "  ") + text, width), highlight=False)
         c.print(_partners_compact(view))
-        if view.pledges:
+        if len(view.pledges) > MAX_PLEDGE_LINES:  # many pledges: a line per giver and receiver
+            c.print(_fit("Pledges (* major; last turn ✓ honoured ~ partly ✗ defected · not in force; "
+                         "R renew now; 'info C1' for one)", width), style="dim", highlight=False)
+            for line in _pledge_groups(view):
+                c.print(line, highlight=False)
+        elif view.pledges:
             c.print(_fit("Pledges (* major; ✓ honoured ~ partly ✗ defected · not in force)", width),
                     style="dim", highlight=False)
             for p in view.pledges:
@@ -495,6 +501,17 @@ def _pledge_line(p: PledgeLine, turn: int, width: int) -> str:
     head = f" {p.id}{'*' if p.major else ' '} {p.giver}→{p.receiver} {_ends(p, turn)}{due} "
     head += f"{record} " if record else ""
     return _fit(head + p.description, width)
+
+
+def _pledge_groups(view: SeatView) -> list[str]:
+    """' CN→US: C1*✓R C2*✗ ...': each pledge as its code, its last record mark and R when due."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for p in view.pledges:
+        last = _record(p.record[-1:], p.sight) if p.record else ""
+        mark = "" if last in ("-", "hidden") else last
+        groups.setdefault((p.giver, p.receiver), []).append(f"{p.id}{'*' if p.major else ''}{mark}"
+                                                              f"{'R' if p.due else ''}")
+    return [f" {a}→{b}: {' '.join(ids)}" for (a, b), ids in groups.items()]
 
 
 def _partners_compact(view: SeatView) -> Table:
