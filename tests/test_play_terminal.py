@@ -202,7 +202,12 @@ def test_at_80x24_the_essentials_fit_and_every_offer_is_answered_at_once(tmp_pat
     assert all(len(line) <= 80 for line in player.screen.splitlines())
     # the answer to the counter is printed before the next prompt, not only on 'view'
     # the US's renewal package carries its side payment (issue 9: the surplus is split)
-    assert "→ you countered US's offer: US gives: renew U1; new pledge US_PAYS_CN_T5_R0" in after_counter
+    # in words, capped at the scenario's max_side_payment (C5's soybeans a month), not millions
+    said = " ".join(after_counter.split())
+    assert "→ you countered US's offer: US gives: renew U1; US side payment to CN of " in said
+    paid = float(said.split("side payment to CN of ", 1)[1].split()[0])
+    assert 0 < paid <= load_scenario("classroom_intro").negotiation.max_side_payment
+    assert "USD bn a month" in said and "_PAYS_" not in said
     assert "asks: renew C1" in after_counter
     assert "→ United States accepted your offer: CN gives: renew C1 | asks: renew U1" in after_counter
     assert "Briefing" in player.screen or "briefing · classroom_intro" in player.screen

@@ -6,6 +6,7 @@ they keep no state of their own, so a game can be saved and resumed at any turn.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -156,6 +157,15 @@ def renewable_now(end: int, turn: int, window: int) -> bool:
     return 0 <= end - turn <= window
 
 
+#: The id of a side payment's pledge (``strategies/deal.py`` makes them): payer, receiver, the
+#: turn and the round of the talks it was offered in.
+SIDE_PAYMENT = re.compile(r"(?P<payer>.+?)_PAYS_(?P<receiver>.+)_T(?P<turn>\d+)_R(?P<round>\d+)")
+
+
+def side_payment_id(payer: str, receiver: str, turn: int, round_: int) -> str:
+    return f"{payer}_PAYS_{receiver}_T{turn}_R{round_}"
+
+
 # One thing traded, a tagged union: renew a pledge, roll back a retaliation tariff, or make a
 # new pledge. ``kind`` is the tag in plain data (saves, moves files); code dispatches on the type.
 @dataclass(frozen=True)
@@ -200,8 +210,18 @@ class NewPledge:
     def short(self) -> str:
         return f"new pledge {self.terms.get('id', '?')}"
 
+    @property
+    def payer(self) -> str | None:
+        """The paying country when this pledge is a side payment (the split of a bargained
+        renewal, issue 9: id ``<PAYER>_PAYS_<RECEIVER>_T<turn>_R<round>``), else None."""
+        found = SIDE_PAYMENT.fullmatch(str(self.terms.get("id", "")))
+        return found["payer"] if found else None
+
     def describe(self) -> str:
         t = self.terms
+        if self.payer is not None:
+            return (f"{self.payer} side payment to {t.get('to', '?')} of {float(t.get('value', 0.0)):.2f} USD bn "
+                    "a month for the renewal's term")
         return f"new pledge {t.get('id', '?')} ({t.get('instrument', '?')} to {t.get('to', '?')})"
 
 

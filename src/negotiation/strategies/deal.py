@@ -10,7 +10,7 @@ the one what it costs the other, a turn, over the renewal term.
 from __future__ import annotations
 
 from negotiation.bargaining import TOLERANCE, continuation_value, respond
-from negotiation.observation import Bargain, Concession, NewPledge, Observation, Offer, Renew, Response
+from negotiation.observation import Bargain, Concession, NewPledge, Observation, Offer, Renew, Response, side_payment_id
 
 
 def _horizon(bargain: Bargain, rounds_after: int) -> int | None:
@@ -23,7 +23,7 @@ def surplus(bargain: Bargain) -> float:
 
 
 def side_payment(payer: str, receiver: str, amount: float, turn: int, round_: int) -> NewPledge:
-    return NewPledge({"id": f"{payer}_PAYS_{receiver}_T{turn}_R{round_}", "to": receiver, "instrument": "measure",
+    return NewPledge({"id": side_payment_id(payer, receiver, turn, round_), "to": receiver, "instrument": "measure",
                       "level": 1.0, "cost": float(amount), "value": float(amount), "major": False, "renewable": False,
                       "description": "side payment that splits the surplus of the renewal package (issue 9)"})
 
@@ -52,7 +52,7 @@ def transfer_to(offer: Offer, me: str) -> float:
     """The side payment an offer gives me a turn (negative: I pay)."""
     out = 0.0
     for c in offer.give + offer.ask:
-        if isinstance(c, NewPledge) and str(c.terms.get("id", "")).count("_PAYS_"):
+        if isinstance(c, NewPledge) and c.payer is not None:
             amount = float(c.terms.get("value", 0.0))
             out += amount if c.terms.get("to") == me else -amount
     return out
