@@ -5,8 +5,9 @@ P(collapse), counter-offers per run and the side payment to China in the T6 rene
 
     python scripts/bargaining_findings.py [--replications N] [--default]
 
-(`negotiation sweep outside_options` runs the same grid and records P(collapse); the renewal,
-the counters and the split are read from the turn log, which a sweep does not store.)
+(`negotiation sweep outside_options` runs the same grid; its outcome columns record the
+counters, the renewals agreed and failed and the first major renewal's side payment, and
+`negotiation analyze` tabulates them; this script keeps the T6 renewal and a signed payment.)
 Intervals are 95 %: Wilson for proportions, mean +/- 1.96 standard errors for means.
 """
 

@@ -8,6 +8,7 @@ from negotiation.analysis.breaks import breaks_by_region, breaks_overall
 from negotiation.analysis.discovery import discover
 from negotiation.analysis.holds import hold_map, hold_table, largest_jump, levels, pick, wilson
 from negotiation.analysis.survival import kaplan_meier
+from negotiation.analysis.talks import talks_table
 from negotiation.cli import main
 from negotiation.config.resolve import data_root
 
@@ -70,6 +71,20 @@ def test_breakers_and_causes_are_tabulated_overall_and_by_region():
     assert low["causes"].startswith(("real 33 %", "misread 33 %", "event 33 %"))
     assert (high["breached"], high["breaker"], high["causes"]) == (0.25, "US (100 %)", "lapsed 100 %")
     assert breaks_overall(frame.assign(break_turn=pd.array([None] * 8, dtype="Int64"))) is None
+
+
+def test_the_talks_are_tabulated_per_run_with_who_paid_the_renewal_overall_and_by_level():
+    frame = pd.DataFrame({"x": [1, 1, 2, 2], "counter_offers": [0, 0, 2, 4], "renewals_agreed": [0, 1, 1, 1],
+                          "renewals_failed": [1, 0, 0, 0], "renewal_turn": pd.array([None, 12, 12, 12], dtype="Int64"),
+                          "renewal_payer": [None, "CN", "US", "US"],
+                          "renewal_side_payment": [None, 0.5, 1.0, 1.0]})
+    overall = talks_table(frame).iloc[0]
+    assert (overall["runs"], overall["counters"], overall["agreed"], overall["failed"]) == (4, 1.5, 0.75, 0.25)
+    assert overall["renewed"] == 0.75 and overall["low"] < 0.75 < overall["high"]
+    assert overall["side_payment"] == pytest.approx(2.5 / 3) and overall["paid_by"] == "US 67 %, CN 33 %"
+    by = talks_table(frame, frame["x"])
+    assert by["renewed"].tolist() == [0.5, 1.0] and by["paid_by"].tolist() == ["CN 100 %", "US 100 %"]
+    assert talks_table(frame.drop(columns="counter_offers")) is None  # a sweep from before the talks columns
 
 
 def test_survival_is_the_share_still_in_truce_and_censors_truces_that_held():

@@ -9,7 +9,17 @@ import pandas as pd
 
 from negotiation.config.constants import MONTHS_PER_TURN, MONTHS_PER_YEAR
 from negotiation.config.models import Scenario
-from negotiation.history import COVER_COLUMN, MARKET_SHARES, CountryTurn, LogEntry, OfferMade, TurnRecord, entries
+from negotiation.history import (
+    COVER_COLUMN,
+    MARKET_SHARES,
+    CountryTurn,
+    Lapse,
+    LogEntry,
+    OfferMade,
+    TurnRecord,
+    entries,
+)
+from negotiation.observation import NewPledge, Renew, renewable_now
 from negotiation.truce import Break, Collapse
 
 if TYPE_CHECKING:
@@ -97,6 +107,7 @@ class RunResult:
             "allied_share": last.allied_share if last else None,
             "china_share": last.china_share if last else None,
         }
+        row.update(self.bargaining())
         row.update({f"payoff.{c}": v for c, v in self.totals.items()})
         markets = [r.market for r in self.records if r.market is not None]
         if markets:  # the rare-earth market: prices over the run, allied shares and stocks at its end
@@ -108,6 +119,31 @@ class RunResult:
             row.update({name: getattr(end, name) for name in MARKET_SHARES})
             row.update({f"{COVER_COLUMN}.{cid}": months for cid, months in end.cover.items()})
         return row
+
+    def bargaining(self) -> dict[str, Any]:
+        """The talks of the run in outcome columns (issue 9): counter-offers, renewal deals agreed,
+        renewals failed (talks were held but the pledges up lapsed unrenewed), and the
+        first renewal of a major pledge: its turn, who paid the side payment and how much a month."""
+        talks = [e for e in entries(self.log, OfferMade) if e.verdict != "invalid"]
+        renewing = [e for e in talks if any(isinstance(c, Renew) for c in e.offer.give + e.offer.ask)]
+        window = self.scenario.negotiation.renewal_window
+        # a failed renewal: the pledges a pair's talks offered to renew lapsed at the end they were
+        # up at (one per pair and lapse turn, however many pledges the package held)
+        failed = {(lapse.turn, frozenset((e.offer.proposer, e.offer.receiver)))
+                  for lapse in entries(self.log, Lapse) for e in renewing
+                  if renewable_now(lapse.turn, e.turn, window)
+                  and Renew(lapse.pledge) in e.offer.give + e.offer.ask}
+        major = {p.id for country in self.scenario.countries.values() for p in country.pledges if p.major}
+        first = next((e for e in renewing if e.verdict == "accept" and any(
+            isinstance(c, Renew) and c.pledge in major for c in e.offer.give + e.offer.ask)), None)
+        paid = [c for c in first.offer.give + first.offer.ask
+                if isinstance(c, NewPledge) and c.payer is not None] if first else []
+        return {"counter_offers": sum(e.verdict == "counter" for e in talks),
+                "renewals_agreed": sum(e.verdict == "accept" for e in renewing),
+                "renewals_failed": len(failed),
+                "renewal_turn": first.turn if first else None,
+                "renewal_payer": paid[0].payer if paid else None,
+                "renewal_side_payment": (sum(float(c.terms.get("value", 0.0)) for c in paid) if first else None)}
 
     def summary(self) -> dict[str, Any]:
         """What ``summary.json`` holds."""

@@ -2,7 +2,8 @@
 
 Sections: P(truce holds) against each parameter (95 % Wilson intervals), a map over two
 parameters, survival curves by parameter level, who broke the truce and why, a
-scenario-discovery rule, and Sobol' or Morris indices (with their checks) for those designs.
+scenario-discovery rule, the talks (counter-offers, renewals, side payments) by parameter, and
+Sobol' or Morris indices (with their checks) for those designs.
 The headline names a parameter only when the evidence clearly sets it apart.
 """
 
@@ -20,6 +21,7 @@ from negotiation.analysis.discovery import Box, discover
 from negotiation.analysis.holds import clearly_moves, hold_map, hold_table, largest_jump, levels, pick, spread, wilson
 from negotiation.analysis.sensitivity import IncompleteDesign, Sensitivity, indices
 from negotiation.analysis.survival import by_level, event_column
+from negotiation.analysis.talks import talks_table
 from negotiation.sweep.store import Store
 
 # survival curves and map axes are cut coarser than the P(holds) tables, to stay readable
@@ -58,6 +60,8 @@ def write_report(folder: str | Path, out: str | Path | None = None, map_params: 
         sections.append(_map_section(data, pair, out))
     sections.append(_survival_section(data, ranking[:SURVIVAL_PANELS], out))
     sections.append(_breaks_section(data, ranking[:REGION_PANELS], level_of))
+    if (talks := _talks_section(data, ranking, level_of)) is not None:
+        sections.append(talks)
     sections.append(_discovery_section(box, data))
     if sens is not None or sens_note:
         sections.append(_sensitivity_section(data, sens, sens_note, labels, out))
@@ -130,7 +134,37 @@ def _headline(data: SweepData, tables: dict[str, pd.DataFrame], ranking: list[st
             line += f"; largest jump between {_level(a)} and {_level(b)}: {_pct(pa)} -> {_pct(pb)}"
         lines.append(line)
     lines.append(box.sentence() if box else _no_box(data))
+    if (overall := talks_table(data.runs)) is not None:
+        lines.append(_talks_line(overall.iloc[0]))
     return lines
+
+
+def _talks_line(r: pd.Series) -> str:
+    payment = "-" if pd.isna(r["side_payment"]) else f"{r['side_payment']:.2f}"
+    return (f"talks: {r['counters']:.2f} counter-offers, {r['agreed']:.2f} renewals agreed and {r['failed']:.2f} "
+            f"failed per run; a major pledge renewed in {_pct(r['renewed'])} of runs (95 % CI {_pct(r['low'])} - "
+            f"{_pct(r['high'])}), its side payment {payment} USD bn a month on average (paid by {r['paid_by']})")
+
+
+def _talks_section(data: SweepData, keys: list[str], level_of: dict[str, pd.Series]) -> str | None:
+    if talks_table(data.runs) is None:
+        return None
+    parts = ["## The talks", "",
+             "Per run: counter-offers, renewal deals agreed, renewals failed (talks held, the pledges up lapsed); "
+             "the share of runs in which a major pledge was renewed (95 % Wilson interval) and the mean side "
+             "payment a month of that first major renewal (USD bn, over the runs that renewed).", ""]
+    for key in keys:
+        table = talks_table(data.runs, level_of[key])
+        assert table is not None
+        parts += [f"### By {data.label(key)}", "",
+                  "| level | runs | counters | agreed | failed | major renewal | 95 % CI | side payment | paid by |",
+                  "|---|---:|---:|---:|---:|---:|---|---:|---|"]
+        parts += [f"| {_level(r.level)} | {r.runs:,} | {r.counters:.2f} | {r.agreed:.2f} | {r.failed:.2f} | "
+                  f"{_pct(r.renewed)} | {_pct(r.low)} - {_pct(r.high)} | "
+                  f"{'-' if pd.isna(r.side_payment) else f'{r.side_payment:.2f}'} | {r.paid_by} |"
+                  for r in table.itertuples()]
+        parts.append("")
+    return "\n".join(parts)
 
 
 def _sensitivity_headline(data: SweepData, sens: Sensitivity) -> str:

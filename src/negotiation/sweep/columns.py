@@ -24,7 +24,10 @@ _OUTCOME_TYPES = {"held": pa.bool_(), "break_turn": pa.int64(), "turns": pa.int6
                   # collapse, breaches and cooperation (the engine's economics rewrite)
                   "collapsed": pa.bool_(), "collapse_turn": pa.int64(), "collapse_cause": pa.string(),
                   "collapse_country": pa.string(), "breaches": pa.int64(), "recoveries": pa.int64(),
-                  "cooperation_rate": pa.float64(), "mutual_defection_turns": pa.int64()}
+                  "cooperation_rate": pa.float64(), "mutual_defection_turns": pa.int64(),
+                  # the talks (issue 9)
+                  "counter_offers": pa.int64(), "renewals_agreed": pa.int64(), "renewals_failed": pa.int64(),
+                  "renewal_turn": pa.int64(), "renewal_payer": pa.string(), "renewal_side_payment": pa.float64()}
 _SERIES_TYPES = {"bool": pa.bool_(), "int": pa.int64(), "float": pa.float64(), "str": pa.string()}
 
 

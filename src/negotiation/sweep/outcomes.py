@@ -11,10 +11,11 @@ from __future__ import annotations
 from negotiation.config.models import Scenario
 from negotiation.history import COUNTRY_COLUMNS, COVER_COLUMN, MARKET_COLUMNS, MARKET_PRICES, MARKET_SHARES
 
-# RunResult.outcome(): the truce, the end state, then one payoff per country
+# RunResult.outcome(): the truce, the end state, the talks, then one payoff per country
 _OUTCOMES = ("held", "collapsed", "collapse_turn", "collapse_cause", "collapse_country", "breaches", "recoveries",
              "cooperation_rate", "mutual_defection_turns", "break_turn", "breaker", "break_pledge", "break_cause",
-             "allied_share", "china_share")
+             "allied_share", "china_share", "counter_offers", "renewals_agreed", "renewals_failed", "renewal_turn",
+             "renewal_payer", "renewal_side_payment")
 # the model's per-turn record: world columns, then these per country (all floats)
 _SERIES = {"status": "str", "allied_share": "float", "china_share": "float", "pledges_honoured": "int",
            "pledges_active": "int"}
