@@ -217,3 +217,22 @@ def test_a_file_that_never_ends_or_nests_without_end_is_refused_at_once(tmp_path
     manifest.write_text("[" * 100_000 + "]" * 100_000)
     (problem,) = refused(capsys, "analyze", str(manifest.parent))
     assert problem.startswith(f"{manifest}: is damaged and cannot be read")
+
+
+# --- snap-backs (issue 9): what returns when a pledge lapses unrenewed -------------------
+@pytest.mark.parametrize(("bad", "field", "says"), [
+    ("{tarif: 0.24}", "snapback.tarif", "unknown field (did you mean 'tariff'?); allowed: tariff"),
+    ("{tariff: -0.1}", "snapback.tariff", "input should be greater than or equal to 0 (got -0.1)"),
+    ("0.24", "snapback", "expected a mapping (got 0.24); allowed fields: tariff"),
+    ("[0.24]", "snapback", "expected a mapping (got list); allowed fields: tariff"),
+])
+def test_a_bad_snapback_names_its_line_field_and_what_is_allowed(write, capsys, bad, field, says):
+    path = intro(write, "snap.yaml", "snapback: {tariff: 0.24}", f"snapback: {bad}")
+    assert refused(capsys, "validate", str(path)) == [
+        f"{path}:{line_of(path, 'snapback:')}: countries.US.pledges.0.{field}: {says}"]
+
+
+def test_a_snapback_on_a_pledge_that_is_not_a_tariff_is_allowed(write, capsys):
+    # China's mirror measures return with the lapse of its export-control pledges (C3/C4, issue 9)
+    path = intro(write, "mirror.yaml", "        source: C1\n", "        snapback: {tariff: 0.1}\n        source: C1\n")
+    assert main(["validate", str(path)]) == 0

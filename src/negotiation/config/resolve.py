@@ -176,9 +176,7 @@ def _describe(error: Mapping[str, Any]) -> str:
         return "is required but missing"
     if kind.startswith("value_error"):
         return msg.removeprefix("Value error, ")
-    given = error.get("input")
-    shown = repr(given) if not isinstance(given, (dict, list)) else type(given).__name__
-    return f"{msg.lower() if msg[:1].isupper() else msg} (got {shown})"
+    return f"{msg.lower() if msg[:1].isupper() else msg} (got {_describe_input(error.get('input'))})"
 
 
 def problems_from_validation(exc: ValidationError, origins: Origins, file: str,
@@ -197,6 +195,8 @@ def problems_from_validation(exc: ValidationError, origins: Origins, file: str,
             continue
         if error["type"] == "extra_forbidden":
             message += _extra_hint(model, loc)
+        elif error["type"] == "model_type" and (fields := _fields_at(model, loc)):
+            message = f"expected a mapping (got {_describe_input(error.get('input'))}); allowed fields: {fields}"
         f, n = _where(origins, loc, file)
         problems.append(Problem(f, n, ".".join(map(str, loc)), message))
     return problems
@@ -208,9 +208,19 @@ def _names_field(message: str, model: type[BaseModel], loc: tuple) -> bool:
     return bool(sep) and (head.count(".") > 0 or (not loc and head in model.model_fields))
 
 
-def _extra_hint(model: type[BaseModel], loc: tuple) -> str:
+def _describe_input(given: Any) -> str:
+    return repr(given) if not isinstance(given, (dict, list)) else type(given).__name__
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> str:
+    """The fields of the nested model at ``loc`` ('tariff' for a pledge's snapback), or ''."""
+    node = _node_at(model, loc)
+    return ", ".join(node.model_fields) if isinstance(node, type) and issubclass(node, BaseModel) else ""
+
+
+def _node_at(model: type[BaseModel], loc: tuple) -> Any:
     node: Any = model
-    for part in loc[:-1]:
+    for part in loc:
         if isinstance(node, type) and issubclass(node, BaseModel):
             info = node.model_fields.get(str(part))
             node = info.annotation if info else None
@@ -218,6 +228,11 @@ def _extra_hint(model: type[BaseModel], loc: tuple) -> str:
             node = typing.get_args(node)[-1]
         while typing.get_origin(node) in (typing.Union, typing.Annotated) or type(node).__name__ == "UnionType":
             node = [a for a in typing.get_args(node) if a is not type(None)][0]
+    return node
+
+
+def _extra_hint(model: type[BaseModel], loc: tuple) -> str:
+    node = _node_at(model, loc[:-1])
     if isinstance(node, type) and issubclass(node, BaseModel):
         fields = list(node.model_fields)
         return f"{suggest(str(loc[-1]), fields)}; allowed: {', '.join(fields)}"
