@@ -27,8 +27,9 @@ def talks_table(frame: pd.DataFrame, level: pd.Series | None = None) -> pd.DataF
         renewed = int(group["renewal_turn"].notna().sum())
         low, high = wilson(renewed, runs)
         paid = pd.to_numeric(group["renewal_side_payment"], errors="coerce").dropna()
-        payers = group["renewal_payer"].dropna().astype(str).value_counts() if "renewal_payer" in group else []
-        by = ", ".join(f"{c} {100 * n / sum(payers):.0f} %" for c, n in payers.items()) if len(payers) else "-"
+        payer = group["renewal_payer"] if "renewal_payer" in group else pd.Series(dtype=str)
+        payers = payer.dropna().astype(str).value_counts()
+        by = ", ".join(f"{c} {100 * n / payers.sum():.0f} %" for c, n in payers.items()) if len(payers) else "-"
         rows.append({"level": value, "runs": runs, "counters": float(group["counter_offers"].mean()),
                      "agreed": float(group["renewals_agreed"].mean()), "failed": float(group["renewals_failed"].mean()),
                      "renewed": renewed / runs, "low": low, "high": high,
