@@ -105,8 +105,10 @@ def test_the_forms_say_why_the_suggestion_is_what_it_is():
     while session.prompt.kind != "answer":
         session.submit_default()
     form = forms.answer_form(session, session.prompt)
-    # the bargained renewal: its value to the seat and what a failure costs (issue 9)
-    assert form["default"] == "accept" and "if this renewal fails you lose about" in form["why"]
+    # the bargained renewal: its value to the seat and what a failure costs (issue 9); the US's
+    # side payment is capped (max_side_payment, C5), so the suggestion is to counter for more
+    assert form["default"] == "counter" and "if this renewal fails you lose about" in form["why"]
+    assert "the counter asks for more" in form["why"]
 
 
 def test_a_seat_with_a_stockpile_chooses_to_draw_or_hold_it_and_others_see_no_such_field():
