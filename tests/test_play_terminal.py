@@ -209,6 +209,33 @@ def test_at_80x24_the_essentials_fit_and_every_offer_is_answered_at_once(tmp_pat
     assert "Eight months of the Busan truce" in player.screen  # the scenario's description, at the start
     assert "suggested because honour C1, C5:" in player.screen
     assert "to turn" not in player.screen and "ends at turn 6" in player.screen  # as the refusals count
+    # the counter-offer prompt says why nothing is suggested there (China's strategy would accept)
+    said = " ".join(player.screen.split("counter-offer [")[0].rsplit("answer: ", 1)[1].split())
+    assert "suggested because self_enforcing would accept this offer, not counter it" in said
+
+
+def test_the_counter_offer_prompt_says_why_the_suggested_counter_asks_what_it_asks(tmp_path):
+    player = Player(tmp_path, "--as", "China", "--as", "US", "--save", "game.json", size=(24, 80))
+    # China offers the renewals without a side payment; the US's strategy counters (issue 9's bargaining)
+    answers = {("United States", "offer to CN"): "none", ("China", "offer to US"): "g1 a1",
+               ("United States", "answer"): "counter"}
+    seat = ""
+    while (text := player.prompt()) is not None:
+        if "press Enter when ready" in text:
+            seat = text.split(":")[0]
+            player.type("")
+            continue
+        key = next((k for k in answers if player.turn == 5 and k[0] == seat and text.startswith(k[1])), None)
+        player.type("quit" if player.turn == 5 and text.startswith("your pledges") else answers.pop(key) if key else "")
+    assert player.exit_code() == 0
+    before = player.screen.split("counter-offer [")[0].rsplit("answer: accept / reject / counter", 1)[1]
+    said = " ".join(before.split())
+    assert ("suggested because the counter renews the same pledges with a side payment to you of +2.88 USD bn a "
+            "month (the offer: +0.00): the split you can expect by proposing yourself") in said
+    # Enter plays the suggested counter: the package with China's side payment (a2)
+    assert "counter-offer [g1 a1 a2]> \r\n→ you countered CN's offer: CN gives: renew C1 | asks: renew U1" in \
+        player.screen
+    assert all(len(line) <= 80 for line in player.screen.splitlines())
 
 
 def test_info_prints_a_whole_pledge_and_the_surcharge_default_says_what_enter_does(tmp_path):

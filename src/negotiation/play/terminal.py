@@ -210,15 +210,14 @@ class Terminal:
             except MoveError as exc:
                 self._refuse(str(exc))
 
-    def _ask_menu(self, menu: OfferMenu, what: str) -> Offer | None:
+    def _ask_menu(self, menu: OfferMenu, what: str, reason: str = "") -> Offer | None:
         name = self.session.scenario.countries[menu.partner].name
         give = "  ".join(f"{o.code} {o.text}" for o in menu.options if o.side == "give") or "-"
         ask = "  ".join(f"{o.code} {o.text}" for o in menu.options if o.side == "ask") or "-"
         self.console.print(f"[bold]{what[0].upper() + what[1:]}[/bold] ({name}): you may give: {give}\n"
                            f"    you may ask: {ask}")
         suggested = " ".join(menu.default_codes()) or "none"
-        if what != "counter-offer":
-            self._suggest(reasons.offers(self.session, self._asked().seat, menu.partner, menu.default))
+        self._suggest(reason or reasons.offers(self.session, self._asked().seat, menu.partner, menu.default))
         while True:
             text = self._ask(what, suggested, "offers")
             if not text:
@@ -265,7 +264,10 @@ class Terminal:
     def _response(self, verdict: str) -> Response | None:
         if verdict != "counter":
             return Response(verdict)
-        counter = self._ask_menu(self.session.counter_menu(), "counter-offer")
+        question = self._asked().question
+        assert question is not None
+        why = reasons.counter(self.session, question.offer.receiver, question.offer, question.default)
+        counter = self._ask_menu(self.session.counter_menu(), "counter-offer", why)
         if counter is None:
             self._refuse("a counter-offer must give or ask for something")
             return None
