@@ -266,3 +266,24 @@ def test_the_full_scenario_screen_groups_many_pledges_to_keep_the_truce_on_an_80
     lines = console.export_text().rstrip().splitlines()
     assert len(lines) <= 22 and all(len(line) <= 80 for line in lines)  # 16 pledges, in a few lines
     assert any(line.startswith(" CN→US: C1*") for line in lines) and any("Truce: " in line for line in lines)
+
+
+def test_at_80_columns_a_cut_objective_says_full_shows_it_whole_and_full_does(tmp_path):
+    from rich.console import Console
+
+    from negotiation.play.session import Session
+    from negotiation.play.terminal import Terminal
+    from negotiation.play.view import seat_view
+
+    session = Session(load_scenario("classroom_intro"), ["CN"])
+    console = Console(width=80, record=True, force_terminal=False)
+    terminal = Terminal(session, tmp_path / "g.json", console)
+    terminal.show(seat_view(session, "CN"))
+    compact = [line for line in console.export_text().splitlines() if line.startswith("Objective")]
+    assert len(compact) == 2 and all(len(line) <= 80 for line in compact)
+    assert compact[1].startswith("Objective (5 points, so far -): Keep at least 60 % of world rare")
+    assert compact[1].endswith("… (type full)")  # the line says where its whole text is
+    terminal.show_full(seat_view(session, "CN"))
+    whole = " ".join(console.export_text().split())
+    assert "Objective (5 points): Keep at least 60 % of world rare-earth processing (your leverage) - so far -" in whole
+    assert "Objective (10 points): Keep the truce to the end of the game (8 turns) - so far -" in whole
