@@ -301,7 +301,11 @@ def test_the_dashboard_needs_its_token_controls_the_game_and_exports_it(folder):
             admin.send_json({"type": "control", "action": "timer", "seconds": 45})
             page(admin, 'value="45"')
             admin.send_json({"type": "control", "action": "advance"})
-            page(admin, "Turn 1 of 8")
+            html = page(admin, "Turn 1 of 8")
+            # the market as the seats' charts show it, exact: prices, allied refining, each stockpile
+            assert re.search(r"Rare earths outside China: NdPr \d+, Dy/Tb \d+ USD/kg", html)
+            assert "allied share of refining: light" in html and "rare-earth prices" in html
+            assert "<th>stockpile (months)</th>" in html and "<td>2.0</td>" in html  # Japan's 2 months (P17)
             assert client.get(f"/admin/export/report.zip?token={token}").status_code == 409
             admin.send_json({"type": "control", "action": "end"})
             page(admin, "Game over")
