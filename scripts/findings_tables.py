@@ -5,6 +5,7 @@
     python scripts/findings_tables.py ensemble runs/default  # who breaks and why, breaches and recoveries
     python scripts/findings_tables.py real runs/capture      # share of runs whose first breach is China's choice
     python scripts/findings_tables.py market runs/buffers    # each market policy's margin: collapse, prices, chain
+    python scripts/findings_tables.py timeline runs/seed2025 # one run's market and tariffs, every sixth turn
 
 Intervals are 95 %: Wilson for proportions, mean +/- 1.96 standard errors for means.
 Failed runs (status != 'ok') are dropped and counted.
@@ -206,13 +207,44 @@ def market(folder: Path) -> None:
         print(table(rows))
 
 
+TIMELINE = {"price_light": ("NdPr USD/kg", 1.0, ",.0f"), "price_heavy": ("Dy/Tb USD/kg", 1.0, ",.0f"),
+            "allied_mining_light": ("mining %", 100.0, ".1f"), "allied_refining_light": ("refining %", 100.0, ".1f"),
+            "allied_magnets_light": ("magnets %", 100.0, ".1f"),
+            "allied_refining_heavy": ("heavy refining %", 100.0, ".1f"),
+            "leverage": ("China's card USD bn/month", 1.0, ".2f"),
+            "security_loss.US": ("US security loss USD bn", 1.0, ".2f"),
+            "tariff_out.US": ("US mean tariff %", 100.0, ".1f"),
+            "tariff_out.CN": ("CN mean tariff %", 100.0, ".1f"),
+            "trade_loss.US": ("US trade loss USD bn", 1.0, ".2f"),
+            "trade_loss.CN": ("CN trade loss USD bn", 1.0, ".2f")}
+
+
+def timeline(folder: Path, every: int = 6) -> None:
+    """One run folder (``negotiation run --out``): the market and the tariffs every ``every`` turns and
+    at the last turn, from its timeline.csv (prices outside China, allied shares by stage in percent)."""
+    frame = pd.read_csv(folder / "timeline.csv")
+    picked = frame[(frame["turn"] % every == 0) | (frame["turn"] == frame["turn"].max())]
+    rows = []
+    for _, r in picked.iterrows():
+        row = {"turn": int(r["turn"]), "month": r["date"], "status": r["status"]}
+        for col, (label, scale, fmt) in TIMELINE.items():
+            if col in frame:
+                row[label] = format(scale * float(r[col]), fmt)
+        rows.append(row)
+    print(f"{folder}: {len(frame)} turns")
+    print()
+    print(table(rows))
+
+
 def main() -> None:
     """Parse the command line and print the table asked for."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("kind", choices=["grid", "channels", "ensemble", "real", "market"])
+    parser.add_argument("kind", choices=["grid", "channels", "ensemble", "real", "market", "timeline"])
     parser.add_argument("folder", type=Path)
     args = parser.parse_args()
-    {"grid": grid, "channels": channels, "ensemble": ensemble, "real": real, "market": market}[args.kind](args.folder)
+    kinds = {"grid": grid, "channels": channels, "ensemble": ensemble, "real": real, "market": market,
+             "timeline": timeline}
+    kinds[args.kind](args.folder)
 
 
 if __name__ == "__main__":
