@@ -3,7 +3,7 @@
 Starts ``negotiation serve classroom_intro --class`` on a free loopback port, seats two
 students (China and the US) in headless chromium, starts the game from the dashboard and
 plays the suggested moves until China is asked to answer the US's renewal offer (turn 5);
-then saves China's page and the dashboard to docs/img/.
+then saves China's page, the dashboard and China's page on a 390 px phone to docs/img/.
 
     python scripts/web_screenshots.py        (needs Debian's chromium and playwright)
 """
@@ -66,6 +66,12 @@ def shoot(join: str, admin: str) -> None:
         china.screenshot(path=ROOT / "docs/img/browser_student.png")
         instructor.wait_for_timeout(300)
         instructor.screenshot(path=ROOT / "docs/img/browser_dashboard.png", full_page=True)
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+        phone.add_cookies(china.context.cookies())  # China's seat, on a 390 x 844 phone
+        small = phone.new_page()
+        small.goto(china.url)
+        expect(small.locator("form[data-kind=answer]")).to_be_visible()
+        small.screenshot(path=ROOT / "docs/img/browser_phone.png")
         browser.close()
 
 

@@ -189,3 +189,20 @@ def test_a_strategy_parameter_the_profile_leaves_at_its_default_can_be_set_and_a
     assert scenario.countries["CN"].strategy.params == {"forgiveness": 0.5}
     with pytest.raises(ConfigError, match="has no parameter forgivness; allowed: forgiveness"):
         load_scenario("busan_truce_2025", {"countries.CN.strategy.params.forgivness": 0.5})
+
+
+def test_a_supplier_without_the_worlds_tonnage_and_a_good_controlled_by_another_country_are_refused(write, capsys):
+    supplier = GOOD.replace("name: Player A", "name: Player A\n    instruments: {controls_supply: true}")
+    line = one_problem(["validate", write("tonnage.yaml", supplier)], capsys)
+    assert LINE.match(line)["field"] == "countries.A.resources.export_stakes.rare_earth_mine_kt"
+    assert "world's tonnage" in line
+    events = GOOD + "events:\n  - {turn: 1, kind: set_control, country: B, target: A, good: heavy, value: 1}\n"
+    line = one_problem(["validate", write("good.yaml", events)], capsys)
+    assert LINE.match(line)["field"] == "events.0.good" and "must be the supplier" in line
+
+
+def test_a_good_and_a_site_are_refused_where_they_do_not_apply(write, capsys):
+    wrong = GOOD + "events:\n  - {turn: 1, kind: set_tariff, country: B, target: A, good: heavy, value: 1}\n"
+    assert "'good' applies to 'set_control' events only" in one_problem(["validate", write("g.yaml", wrong)], capsys)
+    site = GOOD.replace("instrument: measure, end: 10", "instrument: investment, end: 10, site: Z", 1)
+    assert "unknown country 'Z'" in one_problem(["validate", write("s.yaml", site)], capsys)

@@ -96,3 +96,13 @@ def test_the_offer_form_names_each_pledge_not_only_its_code():
     [menu] = forms.offers_form(session, "CN")
     assert [text for _, text, _ in menu.give] == ["renew C1 (Suspend the October 2025 rare-earth export controls…)"]
     assert [text for _, text, _ in menu.ask] == ["renew U1 (Cut the 'fentanyl' tariffs on Chinese goods by 10 points)"]
+
+
+def test_the_forms_say_why_the_suggestion_is_what_it_is():
+    session = at("actions")
+    why = forms.actions_reasons(session, session.prompt)
+    assert why and why[0].startswith("honour C1, C5: ") and "honouring pays more" in why[0]
+    while session.prompt.kind != "answer":
+        session.submit_default()
+    form = forms.answer_form(session, session.prompt)
+    assert form["default"] == "accept" and "USD bn to you over 6 turns" in form["why"]

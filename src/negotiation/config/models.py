@@ -408,14 +408,19 @@ class Scenario(Strict):
 
 
     def _market_figures(self) -> list[str]:
-        """A game with a supplier clears a rare-earth market, which needs the world's tonnage."""
+        """A game with a supplier clears a rare-earth market, which needs the world's tonnage; a
+        control on one good is the supplier's, on the market."""
         supplier = next((cid for cid, c in self.countries.items() if c.instruments.controls_supply), None)
+        problems = [f"events.{n}.good: a control on one good acts on the rare-earth market, so 'country' must be "
+                    f"the supplier ({supplier or 'none: no country has instruments.controls_supply'}), "
+                    f"got '{e.country}'"
+                    for n, e in enumerate(self.events) if e.good is not None and e.country != supplier]
         if supplier is None or any(c.resources.export_stakes.get("rare_earth_mine_kt", 0.0) > 0
                                    and c.resources.mining_share > 0 for c in self.countries.values()):
-            return []
-        return [f"countries.{supplier}.resources.export_stakes.rare_earth_mine_kt: the rare-earth market needs the "
-                "world's tonnage: give at least one country's mined kt of rare-earth oxide a year (P1) together "
-                "with its mining_share"]
+            return problems
+        return [*problems, f"countries.{supplier}.resources.export_stakes.rare_earth_mine_kt: the rare-earth market "
+                "needs the world's tonnage: give at least one country's mined kt of rare-earth oxide a year (P1) "
+                "together with its mining_share"]
 
     def _play_references(self, ids: list[str], pledge_ids: list[str]) -> list[str]:
         """Problems in the classroom settings: labels, visibility and scoring."""

@@ -169,11 +169,12 @@ def class_report(args: ReportOptions, console: Console) -> int:
     folder = args.out or Path("reports") / f"{reference}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
     written = report.write(frame, games, folder)
     shown = Table(title=f"class report: {reference} ({len(frame)} player(s))", title_justify="left")
-    for col in ("game", "seat", "score", "payoff", "objectives_met", "truce", "collapse_date", "collapse_cause",
-                "breaches", "key_decisions"):
+    for col in ("game", "seat", "played_by", "score", "payoff", "objectives_met", "truce", "collapse_date",
+                "collapse_cause", "breaches", "key_decisions"):
         shown.add_column(col.replace("_", " "), overflow="fold")
     for row in frame.itertuples():
-        shown.add_row(row.game, row.seat, f"{row.score:,.1f}", f"{row.payoff:,.1f}", row.objectives_met, row.truce,
+        shown.add_row(row.game, row.seat, row.played_by or "-", f"{row.score:,.1f}", f"{row.payoff:,.1f}",
+                      row.objectives_met, row.truce,
                       row.collapse_date or "-", row.collapse_cause or "-",
                       f"{row.breaches} ({row.recoveries} healed)", row.key_decisions)
     console.print(shown)

@@ -27,7 +27,7 @@ from negotiation.play.session import Prompt, Session
 from negotiation.play.view import PledgeLine, Reading, SeatView, seat_view
 from negotiation.results import turn_label
 
-COMMANDS = "Commands: help · view · full (every table) · info C1 (a whole pledge) · save · quit"
+COMMANDS = "Commands: help · view · full · info C1 · save · quit"
 HELP = {
     "ready": "Press Enter when the player named above is at the keyboard.",
     "offers": "Offers trade concessions: what you give (g1, g2 ...) for what you ask (a1, a2 ...). Renewing a "
@@ -351,7 +351,7 @@ class Terminal:
         self._header(view)
         for text in view.events:
             c.print(f"[yellow bold]News:[/yellow bold] {text}", highlight=False)
-        self._truce(view)
+        self._truce(view, compact=True)
         for i, text in enumerate(view.last_turn):
             c.print(_fit(("Last turn: " if i == 0 else "  ") + text, width), highlight=False)
         c.print(_partners_compact(view))
@@ -400,11 +400,19 @@ class Terminal:
         self.console.rule(f"[bold]{view.name} ({view.seat})[/bold] · turn {view.turn} · {view.label} · "
                           f"{left} turn{'s' if left != 1 else ''} to go · {view.scenario}")
 
-    def _truce(self, view: SeatView) -> None:
+    def _truce(self, view: SeatView, compact: bool = False) -> None:
         last = "" if view.payoff is None else f"last turn {view.payoff:+,.2f}, "
-        self.console.print(f"Truce: [bold]{view.truce}[/bold] · Your payoff: {last}total {view.total:,.2f} "
-                           f"USD bn · Processing: allied {_pct(view.allied_share)}, China "
-                           f"{_pct(view.china_share)}", highlight=False)
+        payoff = f"Truce: [bold]{view.truce}[/bold] · Your payoff: {last}total {view.total:,.2f} USD bn"
+        world = f"Processing: allied {_pct(view.allied_share)}, China {_pct(view.china_share)}"
+        if not compact:
+            self.console.print(f"{payoff} · {world}", highlight=False)
+            return
+        # two lines at 80 columns: the truce and payoff; the world and, with a market, its prices
+        self.console.print(payoff, highlight=False)
+        m = view.market
+        prices = "" if m is None else (f" · outside China NdPr {_num(m.price_light, '{:,.0f}')}, "
+                                       f"Dy/Tb {_num(m.price_heavy, '{:,.0f}')} USD/kg")
+        self.console.print(_fit(world + prices, self.console.width), highlight=False)
 
     def _info(self, code: str) -> None:
         """The whole of one pledge: its text, terms, dates and record."""

@@ -97,7 +97,7 @@ def history_charts(history: History, seat: str | None = None) -> list[Markup]:
               "China": tuple(None if v is None else 100 * v for v in history.china_share)}
     return [line_chart("cumulative payoffs (USD bn)", history.labels, history.totals, bold=seat or ""),
             line_chart("mean tariff imposed (%)", history.labels, pct, "%", low=0, bold=seat or ""),
-            line_chart("processing: allied capacity vs China's leverage (%)", history.labels, shares, "%",
+            line_chart("processing: allied vs China (%)", history.labels, shares, "%",
                        low=0, high=100), *_price_chart(history)]
 
 
@@ -109,4 +109,4 @@ def _price_chart(history: History) -> list[Markup]:
             series[name] = tuple(None if v is None else v / first for v in values)
     if not series:
         return []
-    return [line_chart("rare-earth prices outside China (× first month)", history.labels, series, "×", low=0)]
+    return [line_chart("rare-earth prices (× month 1)", history.labels, series, "×", low=0)]

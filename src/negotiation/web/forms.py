@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from negotiation.observation import Decision, Offer, Renew, Response
+from negotiation.play import reasons
 from negotiation.play.legal import OfferMenu
 from negotiation.play.moves import MoveError, describe_offer, parse_amount, parse_level
 from negotiation.play.session import Prompt, Session
@@ -85,8 +86,29 @@ def answer_form(session: Session, prompt: Prompt) -> dict[str, Any]:
     verdicts = ["accept", "reject"] + (["counter"] if question.can_counter else [])
     counter = menu_form(session.counter_menu(), "counter", session) if question.can_counter else None
     return {"offer": describe_offer(question.offer), "proposer": question.offer.proposer,
+            "why": reasons.answer(session, prompt.seat, question.offer, question.default),
             "round": question.round + 1, "rounds": session.scenario.negotiation.rounds,
             "verdicts": verdicts, "default": question.default.verdict, "counter": counter}
+
+
+def actions_reasons(session: Session, prompt: Prompt) -> list[str]:
+    """Why the actions form is filled in as it is: per partner, the suggested stance and surcharge."""
+    seat, default = prompt.seat, prompt.default
+    now = session.surcharges(seat)
+    out = []
+    mine: dict[str, list[str]] = {}
+    for p in session.pledges():
+        if p.id in default.levels:
+            mine.setdefault(p.receiver, []).append(p.id)
+    for partner, ids in mine.items():
+        level = min(default.levels[i] for i in ids)
+        word = "honour" if level >= 1.0 else "defect on"
+        out.append(f"{word} {', '.join(ids)}: {reasons.stance(session, seat, partner, level)}")
+    for partner, value in now.items():
+        why = reasons.surcharge(session, seat, partner, value, default.retaliation.get(partner, value))
+        if why:
+            out.append(f"surcharge on {partner}: {why}")
+    return out
 
 
 def actions_form(session: Session, prompt: Prompt) -> dict[str, list[Control]]:

@@ -57,13 +57,15 @@ def seat_main(room: Room, seat: str, endings: dict[str, Ending] | None) -> str:
     session = room.session
     prompt = room.prompt_of(seat) if room.phase not in ("waiting", "finished") and not room.settings.paused else None
     form: Any = None
+    why: list[str] = []
     if prompt is not None and prompt.kind == "offers":
         form = forms.offers_form(session, seat)
     elif prompt is not None and prompt.kind == "answer":
         form = forms.answer_form(session, prompt)
     elif prompt is not None:
-        form = forms.actions_form(session, prompt)
+        form, why = forms.actions_form(session, prompt), forms.actions_reasons(session, prompt)
     return render("seat_main.html", room=room, seat=seat, view=seat_view(session, seat), prompt=prompt, form=form,
+                  why=why,
                   moved=room.moved.get(seat), waiting=_waiting(room), ending=(endings or {}).get(seat),
                   ending_due=endings is None and session.finished,
                   charts=charts.history_charts(seat_history(session, seat), seat))
