@@ -63,6 +63,7 @@ def test_the_counterfactual_is_the_same_game_with_the_seat_played_by_the_strateg
 
 def test_a_comparison_splits_payoff_and_objective_points_and_gives_no_percentage_of_a_loss(defected):
     mine = debrief.make(defected.result(), "CN", []).score
+    mine = dataclasses.replace(mine, payoff_points=-40.0)  # a score below 0 whatever the game paid
     # the student earned more money; the strategy's edge is all objective points
     richer = dataclasses.replace(mine, payoff_points=mine.payoff_points + 5.0)
     poorer_but_met = dataclasses.replace(mine, payoff_points=mine.payoff_points - 1.0)
@@ -214,3 +215,17 @@ def test_a_defection_the_player_did_not_choose_is_told_as_the_suggested_move():
     points = debrief.make(session.result(), "CN", [], session=session).turning_points
     mine = [p for p in points if "you defected on" in p]
     assert mine and all(p.endswith("the suggested move, which you played") for p in mine)
+
+
+def test_objective_progress_reads_in_the_objectives_own_units():
+    from negotiation.play.view import seat_view
+
+    session = Session(load_scenario("classroom_intro"), ["US"])
+    while session.turn < 1:
+        session.submit_default()
+    lines = {o.text: o.so_far for o in seat_view(session, "US").objectives}
+    assert lines["Face export controls of at most 0.2 on average"] == "0.00"  # a level, as stated: not '0 %'
+    china = Session(load_scenario("classroom_intro"), ["CN"])
+    while china.turn < 1:
+        china.submit_default()
+    assert {o.so_far for o in seat_view(china, "CN").objectives} >= {"1 turn"}  # not '1 turns'

@@ -189,7 +189,9 @@ def test_at_80x24_the_essentials_fit_and_every_offer_is_answered_at_once(tmp_pat
     assert "News: The clocks are running out" in shown and "Offer on the table: US gives: renew U1" in shown
     assert all(len(line) <= 80 for line in player.screen.splitlines())
     # the answer to the counter is printed before the next prompt, not only on 'view'
-    assert "→ you countered US's offer: US gives: renew U1 | asks: renew C1" in after_counter
+    # the US's renewal package carries its side payment (issue 9: the surplus is split)
+    assert "→ you countered US's offer: US gives: renew U1; new pledge US_PAYS_CN_T5_R0" in after_counter
+    assert "asks: renew C1" in after_counter
     assert "→ United States accepted your offer: CN gives: renew C1 | asks: renew U1" in after_counter
     assert "Briefing" in player.screen or "briefing · classroom_intro" in player.screen
     assert "Eight months of the Busan truce" in player.screen  # the scenario's description, at the start

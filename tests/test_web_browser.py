@@ -221,3 +221,34 @@ def test_a_server_outage_disables_the_form_and_stops_the_timer(browser, serve):
     expect(ana.locator("form.move button[type=submit]")).to_be_disabled()
     expect(ana.locator("form.move input").first).to_be_disabled()
     expect(ana.locator(".timer")).to_have_text("timer stopped (offline)")
+
+
+def test_a_class_whose_students_all_disconnect_waits_past_the_grace_period(browser, serve, tmp_path):
+    from negotiation.web.room import GRACE
+
+    server = serve("classroom_intro", "--class", "--timer", "5", "--state", "class")
+    instructor = browser.new_context().new_page()
+    instructor.goto(server.address(r"http://127\.0\.0\.1:\d+/admin\?token=\S+"))
+    students = []
+    for country, name in (("CN", "Ana"), ("US", "Bo")):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(server.address(r"http://127\.0\.0\.1:\d+/join/\w+"))
+        page.check(f"input[value={country}]")
+        page.fill("input[name=name]", name)
+        page.click("button[type=submit]")
+        expect(page.locator(".move-panel")).to_contain_text("The game starts when the instructor presses start")
+        students.append(context)
+    instructor.click("button[data-action=start]")
+    expect(instructor.locator(".phase")).to_contain_text("Turn 0 of 8")
+    for context in students:  # a Wi-Fi drop: every student's tab closes
+        context.close()
+    # within the grace period they count as present (the timer may play their suggestions);
+    # once it is over, the class waits
+    expect(instructor.locator(".phase")).to_contain_text("nobody is at a seat", timeout=1000 * (GRACE + 10))
+    paused_at = instructor.locator(".phase").inner_text()
+    instructor.wait_for_timeout(7000)  # the 5-second timer would have run out again
+    assert instructor.locator(".phase").inner_text() == paused_at
+    assert not (tmp_path / "class" / "game.json").exists() or not saves.load(tmp_path / "class" / "game.json").finished
+    instructor.click("button[data-action=resume]")  # the instructor decides: the strategies play on
+    expect(instructor.locator("main")).to_contain_text("Game over", timeout=30_000)

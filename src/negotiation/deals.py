@@ -16,6 +16,7 @@ from negotiation import tariffs
 from negotiation.config.models import Scenario
 from negotiation.config.models import World as WorldConfig
 from negotiation.history import SnappedBack
+from negotiation.observation import Bargain, renewable_now
 from negotiation.world import PledgeState, World
 
 if TYPE_CHECKING:
@@ -85,3 +86,41 @@ def trade_terms(model: TruceModel, i: int, j: int) -> dict[str, Any]:
             "trade_weight": float(model.world.weights[i, 1]) if trade else 0.0,
             "tariff_params": model.tariff_params, "snap_mine": snap[0], "snap_theirs": snap[1],
             "war_mine": ceiling(model.config, model.ids[i]), "war_theirs": ceiling(model.config, model.ids[j])}
+
+
+def bargain(model: TruceModel, i: int, j: int) -> Bargain | None:
+    """i's view of the renewal up with j this turn (None when nothing is up): each side's gain
+    from renewing every pledge up between them, from the same payoff rules that pay them —
+    the pledges' worth (the partner's weighted by trust in it), the tariff cuts and the
+    controls lifted, and the snap-backs a lapse would bring back — and the outside options."""
+    t, window = model.turn, model.config.negotiation.renewal_window
+    up = [p for p in model.world.pledges if {p.giver, p.receiver} == {i, j} and p.spec.renewable
+          and renewable_now(p.end, t, window)]
+    if not up:
+        return None
+    neg, countries = model.config.negotiation, model.config.countries
+    gains = {i: 0.0, j: 0.0}
+    w = model.world
+    for p in up:
+        value, cost = model._pledge_worth(p)
+        k = 1 if p.spec.instrument == "tariff" else 0  # tariff worth is trade welfare, the rest pledges
+        gains[p.receiver] += w.weights[p.receiver, k] * float(w.trust[p.receiver, p.giver]) * value
+        gains[p.giver] -= w.weights[p.giver, k] * cost
+        if p.spec.snapback is not None and p.spec.snapback.tariff and model.config.world.channels.trade:
+            now = max(0.0, float(w.base_tariffs[p.giver, p.receiver] + w.retaliation[p.giver, p.receiver]))
+            m = float(model.imports[p.giver, p.receiver])
+            calm, snapped = model._pair_welfare(now, m), model._pair_welfare(now + p.spec.snapback.tariff, m)
+            gains[p.giver] += w.weights[p.giver, 1] * (calm[0] - snapped[0])  # renewing forgoes the snap-back
+            gains[p.receiver] += w.weights[p.receiver, 1] * (calm[1] - snapped[1])
+    if any(p.spec.major for p in up):
+        # a failed renewal of a major pledge collapses the truce: each side also loses what the
+        # rest of the relation is worth against the war that follows (its stakes' loss)
+        for a, b in ((i, j), (j, i)):
+            gains[a] += model._stakes(a, b, float(w.trust[a, b])).loss
+    me, other = model.ids[i], model.ids[j]
+    cap = neg.max_side_payment
+    return Bargain(gain=float(gains[i]), outside=neg.outside_options.get(me, 0.0), partner_gain=float(gains[j]),
+                   partner_outside=0.0, delta=countries[me].preferences.patience,
+                   partner_delta=countries[other].preferences.patience, first=model.ids[min(i, j)],
+                   rounds=neg.rounds, rubinstein=neg.split == "rubinstein",
+                   max_payment=float("inf") if cap is None else cap)

@@ -534,6 +534,7 @@ class TruceModel(mesa.Model):
                                         if w.supplier == i else {}),
             retaliation=MappingProxyType({ids[j]: retaliation[i][j] for j in js}),
             retaliation_against_me=MappingProxyType({ids[j]: retaliation[j][i] for j in js}),
+            bargains=MappingProxyType({ids[j]: b for j in js if (b := deals.bargain(self, i, j)) is not None}),
             retaliation_step=country.preferences.retaliation,
             retaliation_room=MappingProxyType({ids[j]: max(0.0, deals.ceiling(sc, me) - float(w.base_tariffs[i, j]))
                                                for j in js}),

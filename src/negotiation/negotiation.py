@@ -7,7 +7,8 @@ pledges, rollbacks lift retaliation tariffs, new pledges come into force.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import TYPE_CHECKING, assert_never
 
 from pydantic import ValidationError
@@ -143,7 +144,8 @@ class Bargaining:
 
     def __init__(self, model: TruceModel, t: int, views: dict[str, Observation], offers: list[Offer],
                  seated: frozenset[str] = frozenset()):
-        self.model, self.t, self.views, self.seated = model, t, views, seated
+        # a copy: a counter's reveal corrects the proposer's view for these talks only
+        self.model, self.t, self.views, self.seated = model, t, dict(views), seated
         self.by_id = {c.cid: c for c in model.countries}
         self.round = 0
         self.queue = _distinct(offers)
@@ -165,7 +167,10 @@ class Bargaining:
                     self.position += 1
                     continue
                 receiver = self.by_id[offer.receiver].strategy
-                response = receiver.respond(offer, self.views[offer.receiver], self.model.streams[offer.receiver])
+                view = self.views[offer.receiver]
+                if self.round:
+                    view = replace(view, talks_round=self.round)
+                response = receiver.respond(offer, view, self.model.streams[offer.receiver])
                 if offer.receiver in self.seated:
                     self.waiting = Question(offer, self.round, response, self.round + 1 < rounds)
                     return self.waiting
@@ -187,4 +192,14 @@ class Bargaining:
         elif (response.verdict == "counter" and response.counter is not None
               and self.round + 1 < self.model.config.negotiation.rounds):
             self.counters.append(response.counter)
+            self._reveal(offer.proposer, offer.receiver)
         self.position += 1
+
+    def _reveal(self, proposer: str, counterer: str) -> None:
+        """A counter to a renewal carries its reason: the countering side shows its outside option
+        (e.g. its purchases elsewhere), and the proposer's belief about it is corrected."""
+        mine, theirs = self.views[proposer].bargains.get(counterer), self.views[counterer].bargains.get(proposer)
+        if mine is None or theirs is None:
+            return
+        bargains = {**self.views[proposer].bargains, counterer: replace(mine, partner_outside=theirs.outside)}
+        self.views[proposer] = replace(self.views[proposer], bargains=MappingProxyType(bargains))

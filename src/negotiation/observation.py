@@ -69,6 +69,33 @@ class Stakes:
 
 
 @dataclass(frozen=True)
+class Bargain:
+    """A renewal up for bargaining with one partner (issue 9), per turn in USD bn, from the
+    payoff rules: what the package (every pledge up renewed both ways) gains each side against
+    its lapse (the pledges gone, the snap-backs back), each side's outside option (what it gets
+    elsewhere if the deal fails; the partner's is private, so ``partner_outside`` is what I
+    believe, 0 until it counters), the bargaining patience of each side, who proposes first,
+    how the split is computed (``rounds`` alternating offers, or Rubinstein's infinite game),
+    and the largest side payment a turn the linked instruments can carry."""
+
+    gain: float
+    outside: float
+    partner_gain: float
+    partner_outside: float
+    delta: float
+    partner_delta: float
+    first: str
+    rounds: int
+    rubinstein: bool = False
+    max_payment: float = float("inf")
+
+    @property
+    def lapse_loss(self) -> float:
+        """What I lose a turn if the renewal fails (negative: I gain)."""
+        return self.gain - self.outside
+
+
+@dataclass(frozen=True)
 class Observation:
     """An immutable snapshot of what one country may see (the model hands out read-only
     mappings of tuples, so a strategy cannot change the engine's history)."""
@@ -98,6 +125,10 @@ class Observation:
     retaliation_room: Mapping[str, float] = field(default_factory=dict)
     # per partner: its retaliation tariff on me (what my ladder mirrors)
     retaliation_against_me: Mapping[str, float] = field(default_factory=dict)
+    # per partner with a renewal up now: the bargain, from the payoff rules
+    bargains: Mapping[str, Bargain] = field(default_factory=dict)
+    # the round of this turn's talks an answer is given in (0: the first offers)
+    talks_round: int = 0
 
     def last_seen(self, partner: str) -> float | None:
         """The partner's most recent observed level towards me, or None before any."""

@@ -202,6 +202,12 @@ class Negotiation(Strict):
     renewal_window: Turn = 1
     renewal_term: Annotated[int, Field(ge=1)] = 12
     min_trust: Share = 0.4
+    # what each country gets elsewhere a turn if a renewal with its partner fails (USD bn)
+    outside_options: dict[str, NonNeg] = Field(default_factory=dict)
+    # how a renewal's surplus is split: alternating offers over `rounds`, or Rubinstein's infinite game (P20)
+    split: Literal["finite", "rubinstein"] = "finite"
+    # the largest side payment a turn (USD bn) a renewal package can carry (None: no limit)
+    max_side_payment: NonNeg | None = None
 
 
 class Event(Strict):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from negotiation.observation import Observation, Offer, Renew, Response, Rollback
 from negotiation.payoffs import defection_pays
+from negotiation.strategies import deal
 from negotiation.strategies.base import offer_value
 
 if TYPE_CHECKING:
@@ -78,6 +79,8 @@ def answer(session: Session, seat: str, offer: Offer, suggested: Response) -> st
     trust = obs.trust.get(partner, 0.0)
     if suggested.verdict == "reject" and trust < obs.min_trust:
         return f"your trust in {partner} ({trust:.2f}) is below {obs.min_trust:g}: no deals until it recovers"
+    if deal.is_package(offer, obs):
+        return _package(obs, offer, suggested)
     value = offer_value(offer, obs)
     worth = f"the offer is worth {value:+.2f} USD bn to you over {obs.renewal_term} turns"
     if suggested.verdict == "accept" and value < 0:
@@ -90,6 +93,20 @@ def answer(session: Session, seat: str, offer: Offer, suggested: Response) -> st
     return worth
 
 
+def _package(obs: Observation, offer: Offer, suggested: Response) -> str:
+    """The bargained renewal: its value to the seat, what it can expect, what a failure costs."""
+    b = obs.bargains[offer.proposer]
+    paid = deal.transfer_to(offer, obs.me)
+    text = (f"the renewal is worth {deal.value_of(offer, obs):+.2f} USD bn a month to you (the pledges "
+            f"{b.gain:+.2f}, the side payment {paid:+.2f}); if this renewal fails you lose about "
+            f"{b.lapse_loss:.2f} a month")
+    if suggested.verdict == "counter":
+        return text + "; it gives you less than you can expect by proposing yourself, so the counter asks for more"
+    if suggested.verdict == "reject":
+        return text + "; no round is left to counter and it gives less than you can expect: the renewal fails"
+    return text + "; that is at least what you can expect by countering"
+
+
 def offers(session: Session, seat: str, partner: str, made: Offer | None) -> str:
     """Why the suggestion makes this offer to ``partner`` (or none)."""
     if made is None:
@@ -100,7 +117,13 @@ def offers(session: Session, seat: str, partner: str, made: Offer | None) -> str
         return f"{_strategy(session, seat)} makes {partner} no offer this turn"
     items = made.give + made.ask
     why = []
-    if any(isinstance(c, Renew) for c in items):
+    obs = session.observation(seat)
+    if partner in obs.bargains and deal.is_package(Offer(partner, seat, made.ask, made.give), obs):
+        b = obs.bargains[partner]
+        why.append(f"if this renewal fails you lose about {b.lapse_loss:.2f} USD bn a month; a side payment to "
+                   f"{partner} of {deal.transfer_to(made, partner):+.2f} a month gives it what you expect it can get "
+                   "by countering, and you keep the rest of the surplus")
+    elif any(isinstance(c, Renew) for c in items):
         why.append("a renewal keeps the pledges in force for another term; without one they lapse")
     if any(isinstance(c, Rollback) for c in items):
         why.append("rolling back the surcharges ends the tariff war, which costs both sides trade")

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from negotiation.observation import Concession, Decision, NewPledge, Observation, Offer, Renew, Response, Rollback
+from negotiation.strategies import deal
 
 
 class Strategy:
@@ -82,18 +83,26 @@ class Strategy:
         for partner in obs.partners:
             if not self.willing(partner, obs):
                 continue
-            give: list[Concession] = [Renew(p.id) for p in obs.up_for_renewal(obs.me, partner)]
-            ask: list[Concession] = [Renew(p.id) for p in obs.up_for_renewal(partner, obs.me)]
+            bargain = obs.bargains.get(partner)
+            if bargain is not None and bargain.first == obs.me:
+                # the renewal is bargained: the first mover proposes the package and its split
+                renewal = deal.renewal_offer(obs, partner, bargain.rounds - 1)
+                if renewal is not None:
+                    offers.append(renewal)
+            elif bargain is None:
+                give: list[Concession] = [Renew(p.id) for p in obs.up_for_renewal(obs.me, partner)]
+                ask: list[Concession] = [Renew(p.id) for p in obs.up_for_renewal(partner, obs.me)]
+                if give or ask:
+                    offers.append(Offer(obs.me, partner, tuple(give), tuple(ask)))
             if obs.retaliation.get(partner, 0.0) > 0 and obs.deescalation_gain.get(partner, 0.0) > 0:
-                give.append(Rollback(obs.me, partner))
-                ask.append(Rollback(partner, obs.me))
-            if give or ask:
-                offers.append(Offer(obs.me, partner, tuple(give), tuple(ask)))
+                offers.append(Offer(obs.me, partner, (Rollback(obs.me, partner),), (Rollback(partner, obs.me),)))
         return offers
 
     def respond(self, offer: Offer, obs: Observation, rng: np.random.Generator) -> Response:
         if not self.willing(offer.proposer, obs):
             return Response("reject")
+        if deal.is_package(offer, obs):
+            return deal.answer(offer, obs)
         would_offer = {c for o in self.propose(obs, rng) if o.receiver == offer.proposer for c in o.give + o.ask}
         if offer_value(offer, obs) >= 0 or set(offer.give + offer.ask) <= would_offer:
             return Response("accept")
