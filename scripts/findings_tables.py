@@ -113,6 +113,10 @@ def channels(folder: Path) -> None:
     print(table(effects))
     print("\nfirst-breach cause, % of runs [95 % Wilson]\n")
     print(table(causes))
+    print("\nwho breaks first and who is held responsible for the collapse, % of runs [95 % Wilson]\n")
+    print(table([{"channel": key.rsplit(".", 1)[-1], "setting": setting, **_who(g, frame)}
+                 for key in varied(folder) for setting, g in (("on", frame[frame[key].astype(bool)]),
+                                                               ("off", frame[~frame[key].astype(bool)]))]))
 
 
 def ensemble(folder: Path) -> None:
@@ -182,6 +186,20 @@ MARKET = {"mean_price_light": "mean NdPr USD/kg", "peak_price_light": "peak NdPr
           "cover_months.US": "US stock at end, months"}
 
 
+def _who(g: pd.DataFrame, whole: pd.DataFrame) -> dict:
+    """First breach by cause and breaker, and the collapse by the country held responsible, in percent of
+    ``g``'s runs (the columns: every pair that occurs in ``whole``)."""
+    why, who = g["break_cause"].fillna("none"), g["breaker"].fillna("none")
+    all_why, all_who = whole["break_cause"].fillna("none"), whole["breaker"].fillna("none")
+    out = {f"first {c} by {b}": share(((why == c) & (who == b)).sum(), len(g))
+           for c in CAUSES for b in sorted(all_who[all_why == c].unique())}
+    out["no breach"] = share((why == "none").sum(), len(g))
+    ctry = g["collapse_country"].fillna("none")
+    out.update({f"collapse on {c}": share((ctry == c).sum(), len(g))
+                for c in sorted(whole["collapse_country"].dropna().unique())})
+    return out
+
+
 def market(folder: Path) -> None:
     """Each axis's margin (pooled over the others): P(collapse), cooperation and the market at the end;
     then P(collapse) over the first two axes."""
@@ -195,6 +213,9 @@ def market(folder: Path) -> None:
                          **{label: f"{g[col].mean():.3g}" for col, label in MARKET.items() if col in g}})
         print(f"\nmargin over {key} (means of the market columns)\n")
         print(table(rows))
+        print(f"\nwho breaks first and who is held responsible for the collapse, by {key}, % of runs\n")
+        print(table([{key: v, "runs": len(g), **_who(g, frame)}
+                     for v, g in frame.groupby(key, sort=True)]))
     if len(keys) >= 2:
         row_key, col_key = keys[:2]
         rows = []
