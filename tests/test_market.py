@@ -85,6 +85,41 @@ def test_a_stockpile_of_k_months_delays_the_shortfall_by_k_months(months):
     assert run[0].cover[b, LIGHT] == pytest.approx(months)
 
 
+@pytest.mark.parametrize(("months", "held"), [(1, 1), (2, 3), (4, 2)])
+def test_a_held_stockpile_is_kept_for_later_and_still_covers_k_months_of_the_cut(months, held):
+    params = params_from(two_countries(), market(stock_months=months))
+    rng = np.random.default_rng(0)
+    state = initial_state(params, rng)
+    b = params.ids.index("B")
+    hold = np.zeros(params.n)
+    hold[b] = 1.0
+    short, stock = [], []
+    for turn in range(held + months + 2):
+        clearing = clear(state, {"B": 1.0}, params, hold=hold if turn < held else None)
+        short.append(clearing.shortfall[b, LIGHT] / clearing.allocation[b, LIGHT])
+        stock.append(state.stock[b, LIGHT])
+        state = advance(state, clearing, np.zeros(params.n), rng, params)
+    # held: the cut is felt in full and the stock (kt) stays; drawn: it still fills k months of the cut
+    # (a little more: substitution under the held months' high prices has shrunk the consumption it covers)
+    assert short[:held] == pytest.approx([1.0] * held)
+    assert stock[: held + 1] == pytest.approx([stock[0]] * (held + 1))
+    assert short[held: held + months] == pytest.approx([0.0] * months, abs=1e-9)
+    assert short[-1] == pytest.approx(1.0) and state.stock[b, LIGHT] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_holding_changes_nothing_for_the_others_or_in_calm_months(default):
+    state = initial_state(default, np.random.default_rng(0))
+    jp, eu = default.ids.index("JP"), default.ids.index("EU")
+    hold = np.zeros(default.n)
+    hold[jp] = 1.0
+    drawn, held = clear(state, {"JP": 1.0, "EU": 1.0}, default), clear(state, {"JP": 1.0, "EU": 1.0}, default, hold)
+    assert drawn.draw[jp].sum() > 0 and held.draw[jp].sum() == 0.0
+    assert held.harm[jp] > drawn.harm[jp]
+    assert held.harm[eu] == drawn.harm[eu]
+    calm, calm_held = clear(state, 0.0, default), clear(state, 0.0, default, hold)
+    assert np.array_equal(calm.harm, calm_held.harm) and np.array_equal(calm.draw, calm_held.draw)
+
+
 def test_stocks_are_built_in_calm_months_and_drawn_when_supply_is_cut(default):
     rng = np.random.default_rng(0)
     state = initial_state(default, rng)

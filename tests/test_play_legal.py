@@ -71,3 +71,15 @@ def test_only_the_seats_own_pledges_in_force_may_be_set():
     assert limits.pledges and all(p.giver == "CN" and p.in_force(session.turn)
                                   for p in session.pledges() if p.id in limits.pledges)
     assert set(limits.partners) == set(session.countries) - {"CN"}
+
+
+def test_a_seat_with_a_stockpile_may_hold_it_and_one_without_is_refused_in_words():
+    japan, china = at_turn(0, seats=("JP",)), at_turn(0)
+    for session in (japan, china):
+        while session.prompt.kind != "actions":
+            session.submit_default()
+    assert japan.action_limits().stockpile == pytest.approx(2.0)  # P17: Japan's 60-day target
+    legal.check_decision(japan, "JP", Decision(hold_stock=True))
+    assert china.action_limits().stockpile is None
+    with pytest.raises(MoveError, match="CN holds no rare-earth stockpile this turn, so there is none to hold back"):
+        legal.check_decision(china, "CN", Decision(hold_stock=True))

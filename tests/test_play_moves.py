@@ -2,11 +2,13 @@
 
 import pytest
 
-from negotiation.observation import NewPledge, Renew, Rollback, renewable_now
+from negotiation.observation import Decision, NewPledge, Renew, Rollback, renewable_now
 from negotiation.play.moves import (
     MoveError,
     concession_from_dict,
     concession_to_dict,
+    decision_from_dict,
+    decision_to_dict,
     parse_concession,
 )
 
@@ -40,3 +42,11 @@ def test_a_moves_file_names_renewals_and_rollbacks_in_words():
 def test_a_pledge_can_be_renewed_from_the_window_before_its_end_to_its_end():
     assert [t for t in range(10) if renewable_now(6, t, 1)] == [5, 6]
     assert [t for t in range(10) if renewable_now(6, t, 0)] == [6]
+
+
+def test_a_held_stockpile_is_saved_and_read_back_and_a_draw_writes_what_saves_always_held():
+    held = Decision({"J1": 1.0}, {}, 0.1, hold_stock=True)
+    assert decision_from_dict(decision_to_dict(held)) == held
+    assert set(decision_to_dict(Decision())) == {"levels", "retaliation", "invest"}
+    with pytest.raises(MoveError, match="hold_stock must be true or false"):
+        decision_from_dict({"hold_stock": "yes"})

@@ -229,3 +229,13 @@ def test_objective_progress_reads_in_the_objectives_own_units():
     while china.turn < 1:
         china.submit_default()
     assert {o.so_far for o in seat_view(china, "CN").objectives} >= {"1 turn"}  # not '1 turns'
+
+
+def test_the_turning_points_say_why_a_renewal_failed():
+    # issue 9: a renewal at T6 can fail; the debrief names the pledge and the talks' end
+    reasons = []
+    for seed in range(12):
+        points = debrief.turning_points(run(load_scenario("busan_truce_2025"), seed=seed), "CN")
+        reasons += [p for p in points if "U1 lapsed unrenewed (" in p]
+    assert reasons
+    assert all(("offer" in p) for p in reasons)

@@ -82,12 +82,21 @@ def test_a_malformed_moves_file_is_refused_before_the_game_starts(tmp_path, caps
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"{tmp_path / 'moves.yaml'}:1: 0.CN.pledge: unknown move; allowed: offers, answers, pledges, "
-                   "tariffs, invest"]
+                   "tariffs, invest, stockpile"]
     code, save = play(tmp_path, "- {}\n- US: {}\n")
     assert code == 2
     assert "1.US: 'US' is not a seat of this game; seats: CN" in capsys.readouterr().err
     code, _ = play(tmp_path, "- CN: {pledges: {C1: sometimes}}\n")
     assert code == 2 and "'sometimes' is not a level" in capsys.readouterr().err
+
+
+def test_a_scripted_stockpile_move_is_refused_for_a_seat_without_one_or_in_other_words(tmp_path, capsys):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    code, _ = play(tmp_path / "a", "- CN: {stockpile: hold}\n")  # China holds no stockpile
+    assert code == 2 and "0.CN: CN holds no rare-earth stockpile this turn" in capsys.readouterr().err
+    code, _ = play(tmp_path / "b", "- CN: {stockpile: sell}\n")
+    assert code == 2 and "stockpile is 'draw' (use it while your supply is cut) or 'hold'" in capsys.readouterr().err
 
 
 def test_piped_answers_that_run_out_save_the_game_and_stop(tmp_path):

@@ -99,6 +99,18 @@ def test_malformed_input_is_refused_with_the_reason_and_asked_again(tmp_path):
     assert [c.text for c in game.choices] == ["C5 defect (suggested honour), surcharge on US 10 points (suggested 0)"]
 
 
+def test_japan_may_hold_its_stockpile_and_a_wrong_word_is_refused_with_the_choices(tmp_path):
+    player = Player(tmp_path, "--as", "Japan", "--turns", "1", "--save", "game.json")
+    replies = iter(["sell", "help", "hold"])
+    while (text := player.prompt()) is not None:
+        player.type(next(replies, "") if text.startswith("your stockpile (2.0 months): draw or hold") else "")
+    assert player.exit_code() == 0
+    assert "Not possible: stockpile is 'draw' (use it while your supply is cut) or 'hold'" in player.screen
+    assert "'hold': keep it for later" in player.screen  # the help
+    game = saves.load(tmp_path / "game.json")  # loading replays the saved inputs and checks the digest
+    assert [c.text for c in game.choices] == ["hold the stockpile (suggested: draw on it)"]
+
+
 def test_the_truce_line_shows_the_open_breach_while_it_is_open(tmp_path):
     player = Player(tmp_path, "--as", "China", "--turns", "3")
     assert player.play({(0, "your pledges"): "C1 defect"}) == 0
@@ -212,3 +224,18 @@ def test_info_prints_a_whole_pledge_and_the_surcharge_default_says_what_enter_do
     assert "[remove US 10 points]> keep" in screen  # 'keep' keeps it: turn 2 still shows it in force
     assert re.search(r"\nUS .* 10/0 ", player.screen.replace("\r", "").split("· turn 2 ·")[1])
     assert all(len(line) <= 60 for line in player.screen.splitlines())
+
+
+def test_the_full_scenario_screen_groups_many_pledges_to_keep_the_truce_on_an_80x24_page(tmp_path):
+    from rich.console import Console
+
+    from negotiation.play.session import Session
+    from negotiation.play.terminal import Terminal
+    from negotiation.play.view import seat_view
+
+    session = Session(load_scenario("busan_truce_2025"), ["US"])
+    console = Console(width=80, record=True, force_terminal=False)
+    Terminal(session, tmp_path / "g.json", console).show(seat_view(session, "US"))
+    lines = console.export_text().rstrip().splitlines()
+    assert len(lines) <= 22 and all(len(line) <= 80 for line in lines)  # 16 pledges, in a few lines
+    assert any(line.startswith(" CN→US: C1*") for line in lines) and any("Truce: " in line for line in lines)

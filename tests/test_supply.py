@@ -10,6 +10,8 @@ import pytest
 from negotiation import TruceModel, load_scenario, run
 from negotiation.config.market import load_market
 from negotiation.market import HEAVY, LIGHT
+from negotiation.observation import Decision
+from negotiation.play.session import Session
 from negotiation.supply import good_levels
 
 # C1 suspended for the rest of the game from turn 2; nothing else fires
@@ -114,3 +116,17 @@ def test_a_seat_sees_the_market_on_its_screen_and_in_its_charts():
     history = seat_history(session, "JP")
     assert history.prices["NdPr"][-1] == pytest.approx(last.price_light)
     assert "rare-earth prices" in str(history_charts(history, "JP")[-1])
+
+
+def test_a_us_stockpile_held_through_the_first_cut_months_covers_the_months_after():
+    session = Session(load_scenario("busan_truce_2025", {**SQUEEZE, "market.stockpile_months": 2.0}), ["US"])
+    while session.turn < 8:
+        p = session.prompt
+        if p.kind == "actions" and p.turn in (2, 3):  # the cut starts at turn 2: hold the stock two turns
+            session.submit(Decision(p.default.levels, p.default.retaliation, p.default.invest, hold_stock=True))
+        else:
+            session.submit_default()
+    loss = [r.country("US").security_loss for r in session.model.records]
+    assert loss[2] > 0.0 and loss[3] > 0.0  # held: the cut is felt at once
+    assert loss[4:6] == [0.0, 0.0]  # drawn: the two months kept cover the two months after
+    assert loss[6] > 0.0

@@ -117,6 +117,25 @@ def test_a_refused_move_gets_its_reason_beside_the_field_and_a_good_one_plays(fo
         assert json.loads(host.store.game_path.read_text())["turn"] == 1  # autosaved
 
 
+def test_a_student_holds_the_stockpile_from_the_form_and_the_restarted_game_replays_it(folder):
+    host = classroom_host(load_scenario("classroom_intro"), SEATS, folder)
+    with TestClient(create_app(trusting_testserver(host))) as client:
+        kim = join(client, host, "JP", "Kim")
+        control(client, host, "start")
+        with client.websocket_connect("/ws", headers=kim) as ws:
+            html = page(ws, "Your actions this turn")
+            assert '<select name="stockpile">' in html and "your stockpile 2.0 months" not in html  # before turn 0
+            move(ws, "JP", html, {"stockpile": "keep"})
+            assert error(ws)["field"] == "stockpile"
+            move(ws, "JP", html, {"stockpile": "hold"})
+            html = page(ws, 'data-turn="1"')
+            assert "your stockpile 2.0 months" in html
+        digest = host.room.session.digest()
+    [kept] = [i for i in host.room.session.inputs if (i["seat"], i["kind"]) == ("JP", "actions")]
+    assert kept["move"]["hold_stock"] is True
+    assert resumed_host(folder).room.session.digest() == digest
+
+
 def test_bad_messages_get_an_error_and_change_nothing(folder):
     host = classroom_host(load_scenario("classroom_intro"), SEATS, folder)
     with TestClient(create_app(trusting_testserver(host))) as client:
@@ -266,7 +285,11 @@ def test_the_dashboard_needs_its_token_controls_the_game_and_exports_it(folder):
             admin.send_json({"type": "control", "action": "timer", "seconds": 45})
             page(admin, 'value="45"')
             admin.send_json({"type": "control", "action": "advance"})
-            page(admin, "Turn 1 of 8")
+            html = page(admin, "Turn 1 of 8")
+            # the market as the seats' charts show it, exact: prices, allied refining, each stockpile
+            assert re.search(r"Rare earths outside China: NdPr \d+, Dy/Tb \d+ USD/kg", html)
+            assert "allied share of refining: light" in html and "rare-earth prices" in html
+            assert "<th>stockpile (months)</th>" in html and "<td>2.0</td>" in html  # Japan's 2 months (P17)
             assert client.get(f"/admin/export/report.zip?token={token}").status_code == 409
             admin.send_json({"type": "control", "action": "end"})
             page(admin, "Game over")

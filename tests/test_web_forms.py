@@ -107,3 +107,19 @@ def test_the_forms_say_why_the_suggestion_is_what_it_is():
     form = forms.answer_form(session, session.prompt)
     # the bargained renewal: its value to the seat and what a failure costs (issue 9)
     assert form["default"] == "accept" and "if this renewal fails you lose about" in form["why"]
+
+
+def test_a_seat_with_a_stockpile_chooses_to_draw_or_hold_it_and_others_see_no_such_field():
+    japan = at("actions", seat="JP")
+    [control] = forms.actions_form(japan, japan.prompt)["stockpile"]
+    assert control.value == 0.0 and control.high == pytest.approx(2.0)  # draws by default; 2 months held
+    assert forms.move_of(japan, japan.prompt, {"stockpile": "hold"}).hold_stock is True
+    assert forms.move_of(japan, japan.prompt, {"stockpile": "draw"}) == japan.prompt.default
+    with pytest.raises(forms.FieldError, match="'draw' .* or 'hold'") as caught:
+        forms.move_of(japan, japan.prompt, {"stockpile": "sell"})
+    assert caught.value.field == "stockpile"
+    assert forms.describe("actions", Decision(hold_stock=True)) == "hold the stockpile"
+    china = at("actions")
+    assert forms.actions_form(china, china.prompt)["stockpile"] == []
+    with pytest.raises(forms.FieldError, match="no field 'stockpile'"):
+        forms.move_of(china, china.prompt, {"stockpile": "hold"})

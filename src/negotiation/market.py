@@ -443,23 +443,34 @@ def _base(params: MarketParams, capacity: np.ndarray, stock: np.ndarray, substit
                 full_short * full_price * USD_BN_PER_KT_USD_KG, allied, stock / demand, floor_received, floor_cost)
 
 
-def _under(params: MarketParams, base: Base, stock: np.ndarray, controls: np.ndarray
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _under(params: MarketParams, base: Base, stock: np.ndarray, controls: np.ndarray,
+           hold: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(cut, draw, shortfall, price, harm) under ``controls[..., N, G]``: each importer's market
-    clears on what reaches it, ``p = p_w (received / allocation) ** (-1/eps)``, capped at the choke."""
+    clears on what reaches it, ``p = p_w (received / allocation) ** (-1/eps)``, capped at the choke.
+    Stocks fill the gap while they last, except an importer's whose ``hold`` is set (see :func:`clear`)."""
     cut = controls * base.exposed
     draw = np.minimum(stock, cut)  # stocks fill the gap while they last
+    if hold is not None:
+        draw = draw * (1.0 - hold[:, None])
     shortfall = cut - draw
     price = np.minimum(base.world_price * np.maximum(1.0 - shortfall / base.allocation, 1e-9)
                        ** params.neg_inverse_elasticity, params.choke)  # nothing received: the choke price
     return cut, draw, shortfall, price, shortfall * price * USD_BN_PER_KT_USD_KG
 
 
-def clear(state: MarketState, controls: np.ndarray | Mapping[str, float] | float, params: MarketParams) -> Clearing:
-    """Clear this month's market under the supplier's ``controls`` (see :meth:`MarketParams.controls_array`)."""
+def clear(state: MarketState, controls: np.ndarray | Mapping[str, float] | float, params: MarketParams,
+          hold: np.ndarray | None = None) -> Clearing:
+    """Clear this month's market under the supplier's ``controls`` (see :meth:`MarketParams.controls_array`).
+
+    ``hold`` ([N], 1 or 0; None: nobody holds) marks the importers that keep their stockpile this
+    month instead of drawing on it: their cut supply is all shortfall, and the stock stays for a
+    later month (a k-month stock held for m months still covers k months of the cut after them)."""
     c = params.controls_array(controls)
     base = state.base
-    cut, draw, shortfall, price, harm = _under(params, base, state.stock, c)
+    if hold is not None:
+        hold = np.asarray(hold, dtype=float).ravel()
+        hold = np.concatenate([hold, np.zeros(params.n - len(hold))]) if len(hold) < params.n else hold
+    cut, draw, shortfall, price, harm = _under(params, base, state.stock, c, hold)
     return Clearing(state.turn, params.supplier, c, base, price, base.allocation - shortfall, shortfall, draw,
                     params.sum_rows[0] @ cut, harm)
 

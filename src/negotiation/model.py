@@ -185,7 +185,8 @@ class TruceModel(mesa.Model):
         self._retaliate(decisions)
         self.world.apply_levels(levels)
         if self.supply is not None:
-            self.supply.clear(self.world.supplier_controls())
+            # a country that holds its stockpile keeps it this month (the default draws on it)
+            self.supply.clear(self.world.supplier_controls(), np.array([d.hold_stock for d in decisions], dtype=float))
         seen = self._observe(levels, t)
         worth = {p.id: self._pledge_worth(p)[0] for p in self.world.pledges if p.id in levels}
         pair_levels, pair_seen = self._pair_means(levels, worth), self._pair_means(seen, worth)

@@ -230,3 +230,6 @@ class Decision:
     retaliation: dict[str, float] = field(default_factory=dict)
     invest: float = 0.0
     withdraw: bool = False
+    # keep the rare-earth stockpile this turn instead of drawing on it when supply is cut
+    # (the default, False, draws automatically: every computer strategy does)
+    hold_stock: bool = False

@@ -163,9 +163,11 @@ class Supply:
 
     # --- the month ----------------------------------------------------------------------
     @_timed
-    def clear(self, levels: np.ndarray) -> Clearing:
-        """Clear this month's market under the supplier's control levels towards each game country."""
-        self.clearing = clear(self.state, self.controls(levels), self.params)
+    def clear(self, levels: np.ndarray, hold: np.ndarray | None = None) -> Clearing:
+        """Clear this month's market under the supplier's control levels towards each game country;
+        the game countries marked in ``hold`` keep their stockpiles this month (no draw)."""
+        self.clearing = clear(self.state, self.controls(levels), self.params,
+                              None if hold is None or not np.any(hold) else hold)
         return self.clearing
 
     @_timed
@@ -260,6 +262,11 @@ class Supply:
         return self._capacity
 
     # --- what the run shows -------------------------------------------------------------
+    def stock_months(self, importer: int) -> float:
+        """Game country ``importer``'s stockpile now, in months of its light consumption
+        (0 for the supplier, which holds none)."""
+        return float(self.state.base.cover[importer, LIGHT]) if self.params.allied[importer] else 0.0
+
     @_timed
     def shares(self) -> tuple[float, float]:
         """(allied, rest of the world) shares of world light refining capacity (processing, P3):

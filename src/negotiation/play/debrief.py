@@ -259,6 +259,21 @@ def _breach(result: RunResult, b: Break, seat: str) -> str:
     return text
 
 
+def _why_lapsed(result: RunResult, pledge: str, turn: int) -> str:
+    """Why a renewal failed, from the talks of its turn (issue 9)."""
+    talks = [e for e in entries(result.log, OfferMade, turn)
+             if any(getattr(c, "pledge", None) == pledge for c in e.offer.give + e.offer.ask)]
+    if not talks:
+        return ("no renewal was offered: the parties did not deal (trust below the minimum, or a defection "
+                "just made) or saw no zone of agreement")
+    last = talks[-1]
+    if last.verdict == "counter":
+        return f"{last.offer.receiver} countered {last.offer.proposer}'s last offer and no round was left"
+    if last.verdict == "invalid":
+        return f"{last.offer.proposer}'s last offer could not be made ({last.reason})"
+    return f"{last.offer.receiver} {last.verdict}ed {last.offer.proposer}'s last offer"
+
+
 def turning_points(result: RunResult, seat: str, chosen: set[int] | None = None) -> list[str]:
     """Events, agreements, refusals, tariff moves, first defections, every breach, every recovery
     and the collapse, by turn."""
@@ -304,7 +319,7 @@ def turning_points(result: RunResult, seat: str, chosen: set[int] | None = None)
                         if level > 0 else f"{country} lifted its tariff surcharge on {target}")
                 add(t, ("tariff", country, target), text)
             case Lapse(pledge=pledge):
-                add(t, ("lapse", pledge), f"{pledge} lapsed unrenewed")
+                add(t, ("lapse", pledge), f"{pledge} lapsed unrenewed ({_why_lapsed(result, pledge, t)})")
             case SnappedBack(pledge=pledge, country=country, target=target, tariff=tariff):
                 add(t, ("snapback", pledge), f"with {pledge} lapsed, {country}'s tariff on {target} snapped back up "
                     f"{100 * tariff:.0f} points")

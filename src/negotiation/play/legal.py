@@ -67,6 +67,7 @@ class ActionLimits:
     partners: tuple[str, ...]
     surcharge_max: float
     invest_max: float
+    stockpile: float | None = None  # months of consumption the seat may hold back; None: it holds none
 
 
 def offer_options(session: Session, seat: str, partner: str, default: Offer | None = None) -> tuple[Option, ...]:
@@ -113,7 +114,7 @@ def counter_menu(session: Session, seat: str, question: Question) -> OfferMenu:
 def action_limits(session: Session, seat: str) -> ActionLimits:
     mine = tuple(p.id for p in session.pledges() if p.giver == seat and p.in_force(session.turn))
     return ActionLimits(mine, tuple(c for c in session.countries if c != seat), MAX_SURCHARGE,
-                        session.investment_budget(seat))
+                        session.investment_budget(seat), session.stockpile(seat))
 
 
 # --- checks ----------------------------------------------------------------------------
@@ -165,3 +166,6 @@ def check_decision(session: Session, seat: str, decision: Decision) -> None:
     if not 0.0 <= decision.invest <= limits.invest_max + 1e-12:
         raise MoveError(f"investment must be from 0 to {limits.invest_max:.3g} (USD bn this turn), "
                         f"got {decision.invest:g}")
+    if decision.hold_stock and limits.stockpile is None:
+        raise MoveError(f"{seat} holds no rare-earth stockpile this turn, so there is none to hold back; "
+                        "play 'draw' (the stock, when there is one, is drawn when supply is cut)")

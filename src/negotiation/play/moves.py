@@ -37,6 +37,18 @@ def parse_level(value: Any) -> float:
     return float(value)
 
 
+STOCKPILE_WORDS = {"draw": False, "hold": True}
+
+
+def parse_stockpile(value: Any) -> bool:
+    """'hold' (keep the stockpile for later: True) or 'draw' (use it when supply is cut: False)."""
+    word = value.strip().lower() if isinstance(value, str) else value
+    if word not in STOCKPILE_WORDS:
+        raise MoveError(f"stockpile is 'draw' (use it while your supply is cut) or 'hold' (keep it for later), "
+                        f"got {value!r}")
+    return STOCKPILE_WORDS[word]
+
+
 def parse_amount(value: Any, what: str, high: float) -> float:
     """A number from 0 to ``high`` (a tariff surcharge, an investment)."""
     if isinstance(value, str):
@@ -120,12 +132,19 @@ def response_from_dict(data: Any) -> Response:
 
 
 def decision_to_dict(d: Decision) -> dict[str, Any]:
-    return {"levels": dict(d.levels), "retaliation": dict(d.retaliation), "invest": d.invest}
+    """Actions as plain data; ``hold_stock`` only when set, so a save without it reads as before."""
+    out: dict[str, Any] = {"levels": dict(d.levels), "retaliation": dict(d.retaliation), "invest": d.invest}
+    if d.hold_stock:
+        out["hold_stock"] = True
+    return out
 
 
 def decision_from_dict(data: Any) -> Decision:
-    if not isinstance(data, dict) or set(data) - {"levels", "retaliation", "invest"}:
-        raise MoveError(f"actions are a mapping of levels, retaliation and invest, got {data!r}")
+    if not isinstance(data, dict) or set(data) - {"levels", "retaliation", "invest", "hold_stock"}:
+        raise MoveError(f"actions are a mapping of levels, retaliation, invest and hold_stock, got {data!r}")
+    hold = data.get("hold_stock", False)
+    if not isinstance(hold, bool):
+        raise MoveError(f"hold_stock must be true or false, got {hold!r}")
     levels, retaliation = data.get("levels", {}), data.get("retaliation", {})
     if not isinstance(levels, dict) or not isinstance(retaliation, dict):
         raise MoveError("levels and retaliation must be mappings")
@@ -137,7 +156,7 @@ def decision_from_dict(data: Any) -> Decision:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise MoveError(f"'{key}' must be a number, got {value!r}")
     return Decision({str(k): float(v) for k, v in levels.items()},
-                    {str(k): float(v) for k, v in retaliation.items()}, float(invest))
+                    {str(k): float(v) for k, v in retaliation.items()}, float(invest), hold_stock=hold)
 
 
 def encode(kind: str, move: Any) -> Any:

@@ -11,6 +11,7 @@ seat's default move, as pressing Enter would::
         pledges: {C5: defect, C1: 0.5}    # default | honour | defect | a level | {PLEDGE: level}
         tariffs: {US: 0.1}                # default | {PARTNER: surcharge}, 0 de-escalates
         invest: 0.2                       # default | USD bn this turn
+        stockpile: hold                   # default | draw | hold (keep the rare-earth stock for later)
     - {}                                  # turn 1: every default
 
 A move the game refuses is reported as ``file:line: field: reason`` (exit 2).
@@ -24,10 +25,10 @@ from typing import Any
 from negotiation.config.errors import ConfigError, Problem
 from negotiation.config.yamlio import Origins, parse_yaml, read_bounded, read_yaml
 from negotiation.observation import Decision, Offer, Response
-from negotiation.play.moves import MoveError, parse_amount, parse_concession, parse_level
+from negotiation.play.moves import MoveError, parse_amount, parse_concession, parse_level, parse_stockpile
 from negotiation.play.session import Prompt, Session
 
-KEYS = ("offers", "answers", "pledges", "tariffs", "invest")
+KEYS = ("offers", "answers", "pledges", "tariffs", "invest", "stockpile")
 
 
 class Script:
@@ -194,7 +195,9 @@ class Script:
             raise MoveError("tariffs are default or a mapping {PARTNER: surcharge}")
         invest = mine.get("invest", "default")
         amount = default.invest if invest == "default" else parse_amount(invest, "invest", limits.invest_max)
-        return Decision(levels, retaliation, amount)
+        stockpile = mine.get("stockpile", "default")
+        hold = default.hold_stock if stockpile == "default" else parse_stockpile(stockpile)
+        return Decision(levels, retaliation, amount, hold_stock=hold)
 
 
 def _problem(file: str, origins: Origins, path: tuple, message: str) -> Problem:

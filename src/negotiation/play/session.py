@@ -262,6 +262,13 @@ class Session:
         row = self.model.world.retaliation[self.model.index[seat]]
         return {c: float(row[j]) for j, c in enumerate(self.model.ids) if c != seat}
 
+    def stockpile(self, seat: str) -> float | None:
+        """The seat's rare-earth stockpile now, in months of its consumption: what it may keep
+        back this turn; None when it holds none (the supplier, an empty stock, no market)."""
+        supply = self.model.supply
+        months = 0.0 if supply is None else supply.stock_months(self.model.index[seat])
+        return months if months > 0 else None
+
     def investment_budget(self, seat: str) -> float:
         """What ``seat`` may invest this turn (USD bn): its yearly budget over the turns of a year."""
         return self.scenario.countries[seat].resources.investment_budget / TURNS_PER_YEAR
@@ -524,6 +531,9 @@ def _describe_actions(default: Decision, move: Decision, now: dict[str, float]) 
             parts.append(f"surcharge on {p} {100 * v:.0f} points (suggested {100 * was:.0f})")
     if f"{move.invest:.3g}" != f"{default.invest:.3g}":
         parts.append(f"invest {move.invest:.3g} (suggested {default.invest:.3g})")
+    if move.hold_stock != default.hold_stock:
+        parts.append("hold the stockpile (suggested: draw on it)" if move.hold_stock
+                     else "draw on the stockpile (suggested: hold it)")
     return ", ".join(parts)
 
 

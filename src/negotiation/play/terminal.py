@@ -21,7 +21,7 @@ from negotiation.observation import Decision, Offer, Response
 from negotiation.play import reasons, saves
 from negotiation.play.debrief import Debrief, write_plots
 from negotiation.play.legal import OfferMenu
-from negotiation.play.moves import MoveError, describe_offer, parse_amount, parse_level
+from negotiation.play.moves import MoveError, describe_offer, parse_amount, parse_level, parse_stockpile
 from negotiation.play.script import Script
 from negotiation.play.session import Prompt, Session
 from negotiation.play.view import PledgeLine, Reading, SeatView, seat_view
@@ -44,10 +44,14 @@ HELP = {
                "is; Enter plays the suggestion shown in brackets (keep, raise or remove). Examples: {examples}.",
     "invest": "Money spent now on allied processing capacity (USD bn this turn); it costs you now and adds "
               "capacity after the lead time, eroding China's leverage.",
+    "stockpile": "Your rare-earth stockpile (months of consumption). 'draw': while China's controls cut your "
+                 "supply, the stock fills the gap until it runs out (the default). 'hold': keep it for later - "
+                 "this turn's cut is felt in full, and the stock still covers as many months of a later cut.",
 }
 
 
 CLEAR_SCROLLBACK = "\x1b[3J"
+MAX_PLEDGE_LINES = 6  # more pledges than this: the compact screen groups them by giver and receiver
 VERDICT_WORDS = {"accept": "accepted", "reject": "rejected", "counter": "countered", "invalid": "found void"}
 
 
@@ -275,7 +279,8 @@ class Terminal:
                 levels = self._ask_pledges(default, limits.pledges)
                 retaliation = self._ask_tariffs(default, limits.partners, limits.surcharge_max)
                 invest = self._ask_invest(default, limits.invest_max)
-                self.session.submit(Decision(levels, retaliation, invest))
+                hold = self._ask_stockpile(default, limits.stockpile)
+                self.session.submit(Decision(levels, retaliation, invest, hold_stock=hold))
                 return
             except MoveError as exc:
                 self._refuse(str(exc))
@@ -344,6 +349,19 @@ class Terminal:
             except MoveError as exc:
                 self._refuse(str(exc))
 
+    def _ask_stockpile(self, default: Decision, months: float | None) -> bool:
+        if months is None:
+            return default.hold_stock
+        shown = "hold" if default.hold_stock else "draw"
+        while True:
+            text = self._ask(f"your stockpile ({months:.1f} months): draw or hold", shown, "stockpile")
+            if not text:
+                return default.hold_stock
+            try:
+                return parse_stockpile(text)
+            except MoveError as exc:
+                self._refuse(str(exc))
+
     # --- drawing -------------------------------------------------------------------
     def show(self, view: SeatView) -> None:
         """The compact screen: what a player needs to move, in about 20 lines at 80 columns."""
@@ -355,7 +373,12 @@ class Terminal:
         for i, text in enumerate(view.last_turn):
             c.print(_fit(("Last turn: " if i == 0 else "  ") + text, width), highlight=False)
         c.print(_partners_compact(view))
-        if view.pledges:
+        if len(view.pledges) > MAX_PLEDGE_LINES:  # many pledges: a line per giver and receiver
+            c.print(_fit("Pledges (* major; last turn ✓ honoured ~ partly ✗ defected · not in force; "
+                         "R renew now; 'info C1' for one)", width), style="dim", highlight=False)
+            for line in _pledge_groups(view):
+                c.print(line, highlight=False)
+        elif view.pledges:
             c.print(_fit("Pledges (* major; ✓ honoured ~ partly ✗ defected · not in force)", width),
                     style="dim", highlight=False)
             for p in view.pledges:
@@ -478,6 +501,17 @@ def _pledge_line(p: PledgeLine, turn: int, width: int) -> str:
     head = f" {p.id}{'*' if p.major else ' '} {p.giver}→{p.receiver} {_ends(p, turn)}{due} "
     head += f"{record} " if record else ""
     return _fit(head + p.description, width)
+
+
+def _pledge_groups(view: SeatView) -> list[str]:
+    """' CN→US: C1*✓R C2*✗ ...': each pledge as its code, its last record mark and R when due."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for p in view.pledges:
+        last = _record(p.record[-1:], p.sight) if p.record else ""
+        mark = "" if last in ("-", "hidden") else last
+        groups.setdefault((p.giver, p.receiver), []).append(f"{p.id}{'*' if p.major else ''}{mark}"
+                                                              f"{'R' if p.due else ''}")
+    return [f" {a}→{b}: {' '.join(ids)}" for (a, b), ids in groups.items()]
 
 
 def _partners_compact(view: SeatView) -> Table:

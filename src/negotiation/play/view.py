@@ -205,8 +205,7 @@ def last_turn(session: Session, seat: str) -> list[str]:
         moves.setdefault("you" if mine else p.giver, {}).setdefault(word, []).append(p.id)
     if moves:
         order = sorted(moves, key=lambda who: who != "you")
-        told = "; ".join(f"{who} " + ", ".join(f"{word} {', '.join(ids)}" for word, ids in moves[who].items())
-                         for who in order)
+        told = "; ".join(f"{who} {_moves_of(moves[who])}" for who in order)
         seen = " (theirs as you saw them)" if sight == "noisy" and any(k != "you" for k in moves) else ""
         lines.append(told + seen)
     for h in session.happened(t):
@@ -229,6 +228,18 @@ def last_turn(session: Session, seat: str) -> list[str]:
     if session.status == "strained":
         lines.append("the truce is strained: " + "; ".join(strained_because(session, seat)))
     return lines
+
+
+def _moves_of(words: dict[str, list[str]]) -> str:
+    """'honoured C1, C5', or with many pledges the exceptions first: 'defected on C2, C5;
+    honoured the other 7'."""
+    honoured = words.get("honoured", [])
+    if len(honoured) > 3 and len(words) == 1:
+        return f"honoured all {len(honoured)}"
+    if len(honoured) > 3:
+        rest = "; ".join(f"{word} {', '.join(ids)}" for word, ids in words.items() if word != "honoured")
+        return f"{rest}; honoured the other {len(honoured)}"
+    return ", ".join(f"{word} {', '.join(ids)}" for word, ids in words.items())
 
 
 def strained_because(session: Session, seat: str) -> list[str]:

@@ -2,11 +2,12 @@
 made of the fields it sends back.
 
 Fields are plain: ``offer.US`` a list of option codes (``g1``, ``a1``), ``verdict`` and
-``counter`` (codes) for an answer, ``level.C1``, ``surcharge.US`` (points) and ``invest``
-(USD bn) for actions. A field left out plays the suggestion (so ``{}`` is the suggested
-move; the page itself always sends every field). Anything malformed or out of range is
-refused with a :class:`FieldError` naming the field, so the page shows the reason beside
-it; the play core then checks the move as a whole.
+``counter`` (codes) for an answer, ``level.C1``, ``surcharge.US`` (points), ``invest``
+(USD bn) and ``stockpile`` (draw or hold; only for a seat that holds one) for actions. A
+field left out plays the suggestion (so ``{}`` is the suggested move; the page itself always
+sends every field). Anything malformed or out of range is refused with a :class:`FieldError`
+naming the field, so the page shows the reason beside it; the play core then checks the move
+as a whole.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from negotiation.observation import Decision, Offer, Renew, Response
 from negotiation.play import reasons
 from negotiation.play.legal import OfferMenu
-from negotiation.play.moves import MoveError, describe_offer, parse_amount, parse_level
+from negotiation.play.moves import MoveError, describe_offer, parse_amount, parse_level, parse_stockpile
 from negotiation.play.session import Prompt, Session
 
 MAX_FIELDS = 64
@@ -44,7 +45,8 @@ class MenuForm:
 
 @dataclass(frozen=True)
 class Control:
-    """One numeric control: a pledge's level, a surcharge or the investment."""
+    """One control: a pledge's level, a surcharge, the investment or the stockpile (value 1 hold,
+    0 draw; ``high`` the months of consumption held)."""
 
     field: str
     label: str
@@ -123,6 +125,8 @@ def actions_form(session: Session, prompt: Prompt) -> dict[str, list[Control]]:
                                100 * limits.surcharge_max, session.scenario.countries[p].name)
                        for p in limits.partners],
         "invest": [Control("invest", "invest", default.invest, limits.invest_max)] if limits.invest_max > 0 else [],
+        "stockpile": [] if limits.stockpile is None else [
+            Control("stockpile", "stockpile", float(default.hold_stock), limits.stockpile)],
     }
 
 
@@ -186,6 +190,7 @@ def _actions(session: Session, prompt: Prompt, fields: dict[str, Any]) -> Decisi
     _only(fields, controls)
     default: Decision = prompt.default
     levels, retaliation, invest = dict(default.levels), dict(default.retaliation), default.invest
+    hold = default.hold_stock
     for name, value in fields.items():
         text = _text(name, value)
         kind, _, key = name.partition(".")
@@ -197,15 +202,19 @@ def _actions(session: Session, prompt: Prompt, fields: dict[str, Any]) -> Decisi
             elif kind == "surcharge":
                 retaliation[key] = parse_amount(text, f"tariff surcharge on {key} (points)",
                                                 controls[name].high) / 100
+            elif kind == "stockpile":
+                hold = parse_stockpile(text)
             else:
                 invest = parse_amount(text, "investment (USD bn this turn)", controls[name].high)
         except MoveError as exc:
             raise FieldError(name, str(exc)) from None
-    return Decision(levels, retaliation, invest)
+    return Decision(levels, retaliation, invest, hold_stock=hold)
 
 
 def _shown(control: Control) -> str:
     """A control's value as the form shows it (the template's formats)."""
+    if control.field == "stockpile":
+        return "hold" if control.value else "draw"
     return f"{control.value:.3g}" if control.field == "invest" else f"{control.value:g}"
 
 
@@ -232,4 +241,6 @@ def describe(kind: str, move: Any) -> str:
     parts += [f"surcharge on {p} {100 * v:g} points" for p, v in move.retaliation.items() if v > 0]
     if move.invest > 0:
         parts.append(f"invest {move.invest:.3g}")
+    if move.hold_stock:
+        parts.append("hold the stockpile")
     return ", ".join(parts) or "no actions"

@@ -84,6 +84,7 @@ def dashboard(room: Room, endings: dict[str, Ending] | None, join_url: str) -> s
     return render("dashboard_main.html", room=room, join_url=join_url, result=result,
                   countries=_countries(session, result), pledges=_pledges(session),
                   talks=_talks(session), waiting=_waiting(room), endings=endings or {},
+                  market=session.market(),
                   charts=charts.history_charts(seat_history(session)), deadline=_epoch_ms(room),
                   status=session.status, truce=truce_line(session),
                   question=_question(session) if room.phase == "talks" else "")
@@ -109,10 +110,11 @@ def _epoch_ms(room: Room) -> int | None:
 def _countries(session: Session, result: RunResult) -> list[dict[str, Any]]:
     last, countries = (result.records[-1] if result.records else None), session.scenario.countries
     figures = {c: last.countries[c] if last else None for c in session.countries}
+    cover = last.market.cover if last is not None and last.market is not None else {}
     return [{"id": c, "name": countries[c].name, "strategy": countries[c].strategy.name,
              "total": session.total(c), "payoff": f.payoff if f else None,
              "tariff": f.tariff_out if f else None, "controls": f.control_on if f else None,
-             "seat": c in session.seats} for c, f in figures.items()]
+             "stock": cover.get(c), "seat": c in session.seats} for c, f in figures.items()]
 
 
 def _pledges(session: Session) -> list[dict[str, Any]]:
