@@ -209,6 +209,33 @@ def test_at_80x24_the_essentials_fit_and_every_offer_is_answered_at_once(tmp_pat
     assert "Eight months of the Busan truce" in player.screen  # the scenario's description, at the start
     assert "suggested because honour C1, C5:" in player.screen
     assert "to turn" not in player.screen and "ends at turn 6" in player.screen  # as the refusals count
+    # the counter-offer prompt says why nothing is suggested there (China's strategy would accept)
+    said = " ".join(player.screen.split("counter-offer [")[0].rsplit("answer: ", 1)[1].split())
+    assert "suggested because self_enforcing would accept this offer, not counter it" in said
+
+
+def test_the_counter_offer_prompt_says_why_the_suggested_counter_asks_what_it_asks(tmp_path):
+    player = Player(tmp_path, "--as", "China", "--as", "US", "--save", "game.json", size=(24, 80))
+    # China offers the renewals without a side payment; the US's strategy counters (issue 9's bargaining)
+    answers = {("United States", "offer to CN"): "none", ("China", "offer to US"): "g1 a1",
+               ("United States", "answer"): "counter"}
+    seat = ""
+    while (text := player.prompt()) is not None:
+        if "press Enter when ready" in text:
+            seat = text.split(":")[0]
+            player.type("")
+            continue
+        key = next((k for k in answers if player.turn == 5 and k[0] == seat and text.startswith(k[1])), None)
+        player.type("quit" if player.turn == 5 and text.startswith("your pledges") else answers.pop(key) if key else "")
+    assert player.exit_code() == 0
+    before = player.screen.split("counter-offer [")[0].rsplit("answer: accept / reject / counter", 1)[1]
+    said = " ".join(before.split())
+    assert ("suggested because the counter renews the same pledges with a side payment to you of +2.88 USD bn a "
+            "month (the offer: +0.00): the split you can expect by proposing yourself") in said
+    # Enter plays the suggested counter: the package with China's side payment (a2)
+    assert "counter-offer [g1 a1 a2]> \r\n→ you countered CN's offer: CN gives: renew C1 | asks: renew U1" in \
+        player.screen
+    assert all(len(line) <= 80 for line in player.screen.splitlines())
 
 
 def test_info_prints_a_whole_pledge_and_the_surcharge_default_says_what_enter_does(tmp_path):
@@ -239,3 +266,24 @@ def test_the_full_scenario_screen_groups_many_pledges_to_keep_the_truce_on_an_80
     lines = console.export_text().rstrip().splitlines()
     assert len(lines) <= 22 and all(len(line) <= 80 for line in lines)  # 16 pledges, in a few lines
     assert any(line.startswith(" CN→US: C1*") for line in lines) and any("Truce: " in line for line in lines)
+
+
+def test_at_80_columns_a_cut_objective_says_full_shows_it_whole_and_full_does(tmp_path):
+    from rich.console import Console
+
+    from negotiation.play.session import Session
+    from negotiation.play.terminal import Terminal
+    from negotiation.play.view import seat_view
+
+    session = Session(load_scenario("classroom_intro"), ["CN"])
+    console = Console(width=80, record=True, force_terminal=False)
+    terminal = Terminal(session, tmp_path / "g.json", console)
+    terminal.show(seat_view(session, "CN"))
+    compact = [line for line in console.export_text().splitlines() if line.startswith("Objective")]
+    assert len(compact) == 2 and all(len(line) <= 80 for line in compact)
+    assert compact[1].startswith("Objective (5 points, so far -): Keep at least 60 % of world rare")
+    assert compact[1].endswith("… (type full)")  # the line says where its whole text is
+    terminal.show_full(seat_view(session, "CN"))
+    whole = " ".join(console.export_text().split())
+    assert "Objective (5 points): Keep at least 60 % of world rare-earth processing (your leverage) - so far -" in whole
+    assert "Objective (10 points): Keep the truce to the end of the game (8 turns) - so far -" in whole

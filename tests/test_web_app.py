@@ -264,6 +264,22 @@ def test_a_restarted_server_resumes_the_game_and_students_get_their_seats(folder
     assert china[0]["move"]["levels"]["C5"] == 0.5
 
 
+def test_a_class_waiting_for_its_students_still_waits_after_a_restart_and_a_returning_student_resumes_it(folder):
+    host = classroom_host(load_scenario("classroom_intro"), SEATS, folder, timer=30)
+    host.room.start()  # nobody has joined yet: the game waits for the players
+    ana = host.room.join("CN", "Ana")
+    assert host.room.settings.paused and host.room.emptied
+    again = resumed_host(folder)  # the server restarts before Ana's tab connects
+    assert again.room.settings.paused and again.room.emptied and again.room.session.inputs == []
+    again.room.connect(ana.id)  # the class it waited for is back: it goes on by itself
+    assert not again.room.settings.paused and again.room.deadline is not None
+    assert [p.seat for p in again.room.pending()] == ["CN"]  # the empty seats played; Ana's waits for her
+    again.room.pause()  # the instructor's own pause is saved as such: a returning student does not lift it
+    later = resumed_host(folder)
+    later.room.connect(ana.id)
+    assert later.room.settings.paused and not later.room.emptied
+
+
 def test_the_dashboard_needs_its_token_controls_the_game_and_exports_it(folder):
     host = classroom_host(load_scenario("classroom_intro"), SEATS, folder)
     with TestClient(create_app(trusting_testserver(host))) as client:

@@ -98,6 +98,21 @@ def test_the_offer_form_names_each_pledge_not_only_its_code():
     assert [text for _, text, _ in menu.ask] == ["renew U1 (Cut the 'fentanyl' tariffs on Chinese goods by 10 points)"]
 
 
+def test_the_offers_on_the_table_and_the_offer_answered_name_each_pledge_as_the_forms_do():
+    from negotiation.web import pages
+    from negotiation.web.room import Room
+
+    session = at("offers")
+    while session.turn < 5 or session.prompt.kind != "answer":  # the US offers the renewals at turn 5
+        session.submit_default()
+    page = pages.seat_main(Room(session, classroom=False), "CN", None)
+    table = page.split("<h2>Offers on the table</h2>")[1].split("</ul>")[0]
+    assert "US gives: renew U1 (Cut the &#39;fentanyl&#39; tariffs on Chinese goods by 10 points)" in table
+    assert "asks: renew C1 (Suspend the October 2025 rare-earth export controls…)" in table
+    assert forms.answer_form(session, session.prompt)["offer"].endswith(
+        "asks: renew C1 (Suspend the October 2025 rare-earth export controls…)")
+
+
 def test_the_forms_say_why_the_suggestion_is_what_it_is():
     session = at("actions")
     why = forms.actions_reasons(session, session.prompt)
@@ -107,6 +122,23 @@ def test_the_forms_say_why_the_suggestion_is_what_it_is():
     form = forms.answer_form(session, session.prompt)
     # the bargained renewal: its value to the seat and what a failure costs (issue 9)
     assert form["default"] == "accept" and "if this renewal fails you lose about" in form["why"]
+    assert form["counter_why"] == ""  # no counter is suggested, so the counter's boxes need no reason
+
+
+def test_the_answer_form_says_why_the_suggested_counter_asks_what_it_asks():
+    from negotiation.observation import Renew
+
+    session = Session(load_scenario("classroom_intro"), ["US", "CN"])
+    while session.turn < 5:
+        session.submit_default()
+    while session.prompt.kind == "offers":  # China offers the renewals without a side payment; the US none
+        us = session.prompt.seat == "US"
+        session.submit([] if us else [session.offer_menus()[0].offer("CN", ["g1", "a1"])])
+    assert session.prompt.seat == "US" and session.prompt.default.verdict == "counter"
+    assert session.prompt.question.offer.give == (Renew("C1"),)
+    form = forms.answer_form(session, session.prompt)
+    assert form["counter_why"].startswith("the counter renews the same pledges with a side payment to you of +2.88")
+    assert [on for _, _, on in form["counter"].ask] == [True, True]  # U1's renewal and China's side payment
 
 
 def test_a_seat_with_a_stockpile_chooses_to_draw_or_hold_it_and_others_see_no_such_field():

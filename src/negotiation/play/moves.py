@@ -4,6 +4,7 @@ a browser posts. Decoding refuses malformed data with a :class:`MoveError` sayin
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, fields
 from typing import Any
 
@@ -176,9 +177,11 @@ def decode(kind: str, data: Any) -> Any:
 
 
 # --- words ---------------------------------------------------------------------------
-def describe_offer(o: Offer) -> str:
-    give = "; ".join(c.describe() for c in o.give) or "nothing"
-    ask = "; ".join(c.describe() for c in o.ask) or "nothing"
+def describe_offer(o: Offer, name: Callable[[Concession], str] | None = None) -> str:
+    """'US gives: renew U1 | asks: renew C1'; ``name`` words each concession (default: its describe())."""
+    word = name or (lambda c: c.describe())
+    give = "; ".join(word(c) for c in o.give) or "nothing"
+    ask = "; ".join(word(c) for c in o.ask) or "nothing"
     return f"{o.proposer} gives: {give} | asks: {ask}"
 
 

@@ -93,6 +93,28 @@ def answer(session: Session, seat: str, offer: Offer, suggested: Response) -> st
     return worth
 
 
+def counter(session: Session, seat: str, offer: Offer, suggested: Response) -> str:
+    """Why the suggested counter-offer to ``offer`` holds what it holds (or why none is suggested)."""
+    obs, name = session.observation(seat), _strategy(session, seat)
+    made = suggested.counter if suggested.verdict == "counter" else None
+    if made is None:
+        verdict = {"accept": "accept", "reject": "reject"}.get(suggested.verdict, suggested.verdict)
+        return (f"{name} would {verdict} this offer, not counter it, so no counter is suggested: "
+                "type the codes of the terms you want")
+    if deal.is_package(offer, obs):
+        b, paid = obs.bargains[offer.proposer], deal.transfer_to(made, seat)
+        return (f"the counter renews the same pledges with a side payment to you of {paid:+.2f} "
+                f"USD bn a month (the offer: {deal.transfer_to(offer, seat):+.2f}): the split you can expect by "
+                f"proposing yourself; if the renewal fails you lose about {b.lapse_loss:.2f} a month")
+    # what the offer is worth to the seat, and the counter seen as an offer to it (what it gets, what it gives)
+    offered = offer_value(offer, obs)
+    value = offer_value(Offer(offer.proposer, seat, made.ask, made.give), obs)
+    dropped = [c.describe() for c in offer.ask if c not in made.give]
+    what = f"drops {', '.join(dropped)}" if dropped else "changes the terms"
+    return (f"the offer is worth {offered:+.2f} USD bn to you over {obs.renewal_term} turns; the counter keeps what "
+            f"{offer.proposer} gives and {what}: worth {value:+.2f}")
+
+
 def _package(obs: Observation, offer: Offer, suggested: Response) -> str:
     """The bargained renewal: its value to the seat, what it can expect, what a failure costs."""
     b = obs.bargains[offer.proposer]

@@ -51,6 +51,7 @@ HELP = {
 
 
 CLEAR_SCROLLBACK = "\x1b[3J"
+MORE = " (type full)"  # ends a line cut to the width whose whole text 'full' shows
 MAX_PLEDGE_LINES = 6  # more pledges than this: the compact screen groups them by giver and receiver
 VERDICT_WORDS = {"accept": "accepted", "reject": "rejected", "counter": "countered", "invalid": "found void"}
 
@@ -210,15 +211,14 @@ class Terminal:
             except MoveError as exc:
                 self._refuse(str(exc))
 
-    def _ask_menu(self, menu: OfferMenu, what: str) -> Offer | None:
+    def _ask_menu(self, menu: OfferMenu, what: str, reason: str = "") -> Offer | None:
         name = self.session.scenario.countries[menu.partner].name
         give = "  ".join(f"{o.code} {o.text}" for o in menu.options if o.side == "give") or "-"
         ask = "  ".join(f"{o.code} {o.text}" for o in menu.options if o.side == "ask") or "-"
         self.console.print(f"[bold]{what[0].upper() + what[1:]}[/bold] ({name}): you may give: {give}\n"
                            f"    you may ask: {ask}")
         suggested = " ".join(menu.default_codes()) or "none"
-        if what != "counter-offer":
-            self._suggest(reasons.offers(self.session, self._asked().seat, menu.partner, menu.default))
+        self._suggest(reason or reasons.offers(self.session, self._asked().seat, menu.partner, menu.default))
         while True:
             text = self._ask(what, suggested, "offers")
             if not text:
@@ -265,7 +265,10 @@ class Terminal:
     def _response(self, verdict: str) -> Response | None:
         if verdict != "counter":
             return Response(verdict)
-        counter = self._ask_menu(self.session.counter_menu(), "counter-offer")
+        question = self._asked().question
+        assert question is not None
+        why = reasons.counter(self.session, question.offer.receiver, question.offer, question.default)
+        counter = self._ask_menu(self.session.counter_menu(), "counter-offer", why)
         if counter is None:
             self._refuse("a counter-offer must give or ask for something")
             return None
@@ -389,7 +392,9 @@ class Terminal:
             c.print(f"Talks this turn: {text}", highlight=False)
         for o in view.objectives:
             mark = "✓ met so far" if o.met else "so far"
-            c.print(_fit(f"Objective ({o.points:g} points, {mark} {o.so_far}): {o.text}", width), highlight=False)
+            # cut to the line, saying where the whole text is (the screen must fit 24 lines)
+            c.print(_fit(f"Objective ({o.points:g} points, {mark} {o.so_far}): {o.text}", width, MORE),
+                    highlight=False)
         c.print(f"[dim]{COMMANDS}[/dim]")
 
     def show_full(self, view: SeatView) -> None:
@@ -414,7 +419,8 @@ class Terminal:
         for text in view.talks:
             c.print(f"Talks this turn: {text}")
         for o in view.objectives:
-            c.print(f"Objective{' (met so far)' if o.met else ''}: {o.text} - so far {o.so_far}")
+            c.print(f"Objective ({o.points:g} points{', met so far' if o.met else ''}): {o.text} - so far {o.so_far}",
+                    highlight=False)
         c.print(f"[dim]{COMMANDS}[/dim]")
 
     def _header(self, view: SeatView) -> None:
@@ -485,9 +491,9 @@ def surcharge_default(current: dict[str, float], suggested: dict[str, float]) ->
     return ", ".join(parts) or "none: no surcharges"
 
 
-def _fit(text: str, width: int) -> str:
-    """One line of at most ``width`` characters (cut with an ellipsis)."""
-    return text if len(text) <= width else text[: max(1, width - 1)] + "…"
+def _fit(text: str, width: int, more: str = "") -> str:
+    """One line of at most ``width`` characters (cut with an ellipsis, then ``more``: where to read it whole)."""
+    return text if len(text) <= width else text[: max(1, width - 1 - len(more))].rstrip() + "…" + more
 
 
 def _ends(p: PledgeLine, turn: int) -> str:

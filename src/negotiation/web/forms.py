@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from negotiation.observation import Decision, Offer, Renew, Response
+from negotiation.observation import Concession, Decision, Offer, Renew, Response
 from negotiation.play import reasons
 from negotiation.play.legal import OfferMenu
 from negotiation.play.moves import MoveError, describe_offer, parse_amount, parse_level, parse_stockpile
@@ -64,10 +64,19 @@ def pledge_name(session: Session, pid: str, limit: int = 60) -> str:
     return f"{pid} ({text if len(text) <= limit else text[: limit - 1].rsplit(' ', 1)[0].rstrip(',;:') + '…'})"
 
 
+def concession_name(session: Session, c: Concession) -> str:
+    """A concession in words with its pledge named, not only coded ('renew C1 (Suspend the …)')."""
+    return c.describe().replace(c.pledge, pledge_name(session, c.pledge)) if isinstance(c, Renew) else c.describe()
+
+
+def named_offer(session: Session, offer: Offer) -> str:
+    """An offer in words, each pledge named as the forms name it."""
+    return describe_offer(offer, lambda c: concession_name(session, c))
+
+
 def _named(session: Session, option: Any) -> str:
     """An option's text with its pledge named, not only coded."""
-    c = option.concession
-    return option.text.replace(c.pledge, pledge_name(session, c.pledge)) if isinstance(c, Renew) else option.text
+    return concession_name(session, option.concession)
 
 
 def menu_form(menu: OfferMenu, field: str, session: Session | None = None) -> MenuForm:
@@ -87,10 +96,12 @@ def answer_form(session: Session, prompt: Prompt) -> dict[str, Any]:
     assert question is not None
     verdicts = ["accept", "reject"] + (["counter"] if question.can_counter else [])
     counter = menu_form(session.counter_menu(), "counter", session) if question.can_counter else None
-    return {"offer": describe_offer(question.offer), "proposer": question.offer.proposer,
+    return {"offer": named_offer(session, question.offer), "proposer": question.offer.proposer,
             "why": reasons.answer(session, prompt.seat, question.offer, question.default),
             "round": question.round + 1, "rounds": session.scenario.negotiation.rounds,
-            "verdicts": verdicts, "default": question.default.verdict, "counter": counter}
+            "verdicts": verdicts, "default": question.default.verdict, "counter": counter,
+            "counter_why": reasons.counter(session, prompt.seat, question.offer, question.default)
+            if counter is not None and question.default.verdict == "counter" else ""}
 
 
 def actions_reasons(session: Session, prompt: Prompt) -> list[str]:

@@ -65,7 +65,7 @@ def seat_main(room: Room, seat: str, endings: dict[str, Ending] | None) -> str:
     elif prompt is not None:
         form, why = forms.actions_form(session, prompt), forms.actions_reasons(session, prompt)
     return render("seat_main.html", room=room, seat=seat, view=seat_view(session, seat), prompt=prompt, form=form,
-                  why=why,
+                  why=why, offers=[forms.named_offer(session, o) for o in session.offers_to(seat)],
                   moved=room.moved.get(seat), waiting=_waiting(room), ending=(endings or {}).get(seat),
                   ending_due=endings is None and session.finished,
                   charts=charts.history_charts(seat_history(session, seat), seat))

@@ -228,9 +228,9 @@ class Room:
                 and not any(self.present(s) for s in self.seats))
 
     def _pause_empty(self) -> None:
-        """The game waits for its students: paused until one is back or the instructor resumes."""
-        self.pause()
-        self.emptied = True
+        """The game waits for its students: paused until one is back or the instructor resumes
+        (room.json records why, so a student back after a server restart resumes it too)."""
+        self._pause(emptied=True)
 
     def _settle(self) -> None:
         """Play the moves nobody will make: nothing to offer, or (in class) nobody at the seat. A
@@ -279,11 +279,17 @@ class Room:
         self._changed()
 
     def pause(self) -> None:
-        self.emptied = False  # the instructor's own pause (an empty class's sets it again)
+        self._pause(emptied=False)  # the instructor's own pause: a returning student does not lift it
+
+    def _pause(self, emptied: bool) -> None:
+        was = self.emptied
+        self.emptied = emptied and self.settings.started
         if self.settings.started and not self.settings.paused:
             self.settings.paused = True
             self.remaining = None if self.deadline is None else max(0.0, self.deadline - self.clock())
             self.deadline = None
+            self._changed()
+        elif self.emptied != was:
             self._changed()
 
     def resume(self) -> None:
@@ -358,7 +364,7 @@ class Room:
         return {"game": self.game, "join_code": self.join_code, "admin_token": self.admin_token,
                 "classroom": self.classroom,
                 "settings": {"timer": s.timer, "team_size": s.team_size, "started": s.started, "paused": s.paused},
-                "remaining": self.remaining,
+                "remaining": self.remaining, "emptied": self.emptied, "play_empty": self.play_empty,
                 "players": [{"id": p.id, "seats": list(p.seats), "name": p.name} for p in self.players.values()],
                 "revoked": sorted(self.revoked),
                 "step": {"turn": self.session.turn, "step": self.session.step,
@@ -372,6 +378,10 @@ class Room:
         room = cls(session, bool(data["classroom"]), data["game"], data["join_code"], data["admin_token"],
                    Settings(**data["settings"]), clock)
         room.remaining = data.get("remaining")
+        # paused because the class was empty (a returning student resumes it), or played on by the
+        # instructor's decision; room.json written before these keys has neither
+        room.emptied = bool(data.get("emptied", False)) and room.settings.paused
+        room.play_empty = bool(data.get("play_empty", False))
         room.revoked = set(data.get("revoked", []))
         now = clock()
         for p in data["players"]:

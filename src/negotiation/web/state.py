@@ -1,8 +1,9 @@
 """The state folder of a classroom game: everything a restarted server needs.
 
 - ``secret.key``: the key seat tokens are signed with (so old tokens stay valid);
-- ``room.json``: the join code, the admin token, the settings, the players and their seats,
-  and the moves of the current step not yet in the save;
+- ``room.json``: the join code, the admin token, the settings (and whether a pause is an
+  empty class's), the players and their seats, and the moves of the current step not yet in
+  the save;
 - ``game.json``: the game itself, a play save (``negotiation play --load`` resumes it in the
   terminal, ``negotiation report`` reads it).
 
