@@ -5,6 +5,7 @@
     python scripts/findings_tables.py ensemble runs/default  # who breaks and why, breaches and recoveries
     python scripts/findings_tables.py real runs/capture      # share of runs whose first breach is China's choice
     python scripts/findings_tables.py market runs/buffers    # each market policy's margin: collapse, prices, chain
+    python scripts/findings_tables.py timeline runs/seed2025 # one run's market and tariffs, every sixth turn
 
 Intervals are 95 %: Wilson for proportions, mean +/- 1.96 standard errors for means.
 Failed runs (status != 'ok') are dropped and counted.
@@ -112,6 +113,10 @@ def channels(folder: Path) -> None:
     print(table(effects))
     print("\nfirst-breach cause, % of runs [95 % Wilson]\n")
     print(table(causes))
+    print("\nwho breaks first and who is held responsible for the collapse, % of runs [95 % Wilson]\n")
+    print(table([{"channel": key.rsplit(".", 1)[-1], "setting": setting, **_who(g, frame)}
+                 for key in varied(folder) for setting, g in (("on", frame[frame[key].astype(bool)]),
+                                                               ("off", frame[~frame[key].astype(bool)]))]))
 
 
 def ensemble(folder: Path) -> None:
@@ -181,6 +186,20 @@ MARKET = {"mean_price_light": "mean NdPr USD/kg", "peak_price_light": "peak NdPr
           "cover_months.US": "US stock at end, months"}
 
 
+def _who(g: pd.DataFrame, whole: pd.DataFrame) -> dict:
+    """First breach by cause and breaker, and the collapse by the country held responsible, in percent of
+    ``g``'s runs (the columns: every pair that occurs in ``whole``)."""
+    why, who = g["break_cause"].fillna("none"), g["breaker"].fillna("none")
+    all_why, all_who = whole["break_cause"].fillna("none"), whole["breaker"].fillna("none")
+    out = {f"first {c} by {b}": share(((why == c) & (who == b)).sum(), len(g))
+           for c in CAUSES for b in sorted(all_who[all_why == c].unique())}
+    out["no breach"] = share((why == "none").sum(), len(g))
+    ctry = g["collapse_country"].fillna("none")
+    out.update({f"collapse on {c}": share((ctry == c).sum(), len(g))
+                for c in sorted(whole["collapse_country"].dropna().unique())})
+    return out
+
+
 def market(folder: Path) -> None:
     """Each axis's margin (pooled over the others): P(collapse), cooperation and the market at the end;
     then P(collapse) over the first two axes."""
@@ -194,6 +213,9 @@ def market(folder: Path) -> None:
                          **{label: f"{g[col].mean():.3g}" for col, label in MARKET.items() if col in g}})
         print(f"\nmargin over {key} (means of the market columns)\n")
         print(table(rows))
+        print(f"\nwho breaks first and who is held responsible for the collapse, by {key}, % of runs\n")
+        print(table([{key: v, "runs": len(g), **_who(g, frame)}
+                     for v, g in frame.groupby(key, sort=True)]))
     if len(keys) >= 2:
         row_key, col_key = keys[:2]
         rows = []
@@ -206,13 +228,44 @@ def market(folder: Path) -> None:
         print(table(rows))
 
 
+TIMELINE = {"price_light": ("NdPr USD/kg", 1.0, ",.0f"), "price_heavy": ("Dy/Tb USD/kg", 1.0, ",.0f"),
+            "allied_mining_light": ("mining %", 100.0, ".1f"), "allied_refining_light": ("refining %", 100.0, ".1f"),
+            "allied_magnets_light": ("magnets %", 100.0, ".1f"),
+            "allied_refining_heavy": ("heavy refining %", 100.0, ".1f"),
+            "leverage": ("China's card USD bn/month", 1.0, ".2f"),
+            "security_loss.US": ("US security loss USD bn", 1.0, ".2f"),
+            "tariff_out.US": ("US mean tariff %", 100.0, ".1f"),
+            "tariff_out.CN": ("CN mean tariff %", 100.0, ".1f"),
+            "trade_loss.US": ("US trade loss USD bn", 1.0, ".2f"),
+            "trade_loss.CN": ("CN trade loss USD bn", 1.0, ".2f")}
+
+
+def timeline(folder: Path, every: int = 6) -> None:
+    """One run folder (``negotiation run --out``): the market and the tariffs every ``every`` turns and
+    at the last turn, from its timeline.csv (prices outside China, allied shares by stage in percent)."""
+    frame = pd.read_csv(folder / "timeline.csv")
+    picked = frame[(frame["turn"] % every == 0) | (frame["turn"] == frame["turn"].max())]
+    rows = []
+    for _, r in picked.iterrows():
+        row = {"turn": int(r["turn"]), "month": r["date"], "status": r["status"]}
+        for col, (label, scale, fmt) in TIMELINE.items():
+            if col in frame:
+                row[label] = format(scale * float(r[col]), fmt)
+        rows.append(row)
+    print(f"{folder}: {len(frame)} turns")
+    print()
+    print(table(rows))
+
+
 def main() -> None:
     """Parse the command line and print the table asked for."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("kind", choices=["grid", "channels", "ensemble", "real", "market"])
+    parser.add_argument("kind", choices=["grid", "channels", "ensemble", "real", "market", "timeline"])
     parser.add_argument("folder", type=Path)
     args = parser.parse_args()
-    {"grid": grid, "channels": channels, "ensemble": ensemble, "real": real, "market": market}[args.kind](args.folder)
+    kinds = {"grid": grid, "channels": channels, "ensemble": ensemble, "real": real, "market": market,
+             "timeline": timeline}
+    kinds[args.kind](args.folder)
 
 
 if __name__ == "__main__":
