@@ -15,6 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from negotiation.config.market import GOODS, STAGES
+
 CODEBOOK_MD, CODEBOOK_JSON = "codebook.md", "codebook.json"
 
 
@@ -32,6 +34,15 @@ class Entry:
 
 
 _TURN = "turns count from 0 (turn 0 is the first month, November 2025 in busan_truce_2025)"
+
+
+def _allied_shares(table: str, when: str) -> tuple[Entry, ...]:
+    """The allied share of world capacity by market stage and good (``allied_<stage>_<good>``)."""
+    return tuple(Entry(f"allied_{stage}_{good}", table, "float", "share 0-1",
+                       f"Allied share of world {stage} capacity, {good} {when}.",
+                       "allied: the game's countries but the supplier")
+                 for stage in STAGES for good in GOODS)
+
 
 ENTRIES: tuple[Entry, ...] = (
     # identity of a run
@@ -116,30 +127,14 @@ ENTRIES: tuple[Entry, ...] = (
           "Mean price of heavy rare earths (a Dy/Tb basket) outside the supplier over the run.",
           "weighted each turn by what each importer would buy without controls"),
     Entry("peak_price_heavy", "results", "float", "USD/kg", "The highest such monthly price of the run."),
-    Entry("allied_mining_light", "results", "float", "share 0-1",
-          "Allied share of world mining capacity, light at the end of the run.",
-          "allied: the game's countries but the supplier"),
-    Entry("allied_mining_heavy", "results", "float", "share 0-1",
-          "Allied share of world mining capacity, heavy at the end of the run.",
-          "allied: the game's countries but the supplier"),
-    Entry("allied_refining_light", "results", "float", "share 0-1",
-          "Allied share of world refining capacity, light at the end of the run.",
-          "allied: the game's countries but the supplier"),
-    Entry("allied_refining_heavy", "results", "float", "share 0-1",
-          "Allied share of world refining capacity, heavy at the end of the run.",
-          "allied: the game's countries but the supplier"),
-    Entry("allied_magnets_light", "results", "float", "share 0-1",
-          "Allied share of world magnets capacity, light at the end of the run.",
-          "allied: the game's countries but the supplier"),
-    Entry("allied_magnets_heavy", "results", "float", "share 0-1",
-          "Allied share of world magnets capacity, heavy at the end of the run.",
-          "allied: the game's countries but the supplier"),
+    *_allied_shares("results", "at the end of the run"),
     Entry("cover_months.<COUNTRY>", "results", "float", "months",
           "The importer's strategic stockpile at the end of the run, in months of its light consumption.",
           "one column per importer (every game country but the supplier)"),
     # per-turn series
     Entry("turn", "series", "int", "turn", "The turn of the row.", _TURN),
-    Entry("status", "series", "str", "-", "The truce's status at the end of the turn: holds, strained or broken."),
+    Entry("status", "series", "str", "-",
+          "The truce's status at the end of the turn: holds, strained, breached or collapsed."),
     Entry("allied_share", "series", "float", "share 0-1", "Allied share of processing capacity after the turn."),
     Entry("china_share", "series", "float", "share 0-1", "China's share of processing capacity after the turn."),
     Entry("pledges_honoured", "series", "int", "pledges", "Pledges in force honoured in full this turn."),
@@ -161,24 +156,7 @@ ENTRIES: tuple[Entry, ...] = (
           "weighted by what each importer would buy without controls"),
     Entry("world_price_light", "series", "float", "USD/kg", "The light price that clears the world without controls."),
     Entry("world_price_heavy", "series", "float", "USD/kg", "The heavy price that clears the world without controls."),
-    Entry("allied_mining_light", "series", "float", "share 0-1",
-          "Allied share of world mining capacity, light after the turn.",
-          "allied: the game's countries but the supplier"),
-    Entry("allied_mining_heavy", "series", "float", "share 0-1",
-          "Allied share of world mining capacity, heavy after the turn.",
-          "allied: the game's countries but the supplier"),
-    Entry("allied_refining_light", "series", "float", "share 0-1",
-          "Allied share of world refining capacity, light after the turn.",
-          "allied: the game's countries but the supplier"),
-    Entry("allied_refining_heavy", "series", "float", "share 0-1",
-          "Allied share of world refining capacity, heavy after the turn.",
-          "allied: the game's countries but the supplier"),
-    Entry("allied_magnets_light", "series", "float", "share 0-1",
-          "Allied share of world magnets capacity, light after the turn.",
-          "allied: the game's countries but the supplier"),
-    Entry("allied_magnets_heavy", "series", "float", "share 0-1",
-          "Allied share of world magnets capacity, heavy after the turn.",
-          "allied: the game's countries but the supplier"),
+    *_allied_shares("series", "after the turn"),
     Entry("leverage", "series", "float", "USD bn",
           "What full controls on every importer would cost them a month after the turn (the supplier's card)."),
     Entry("cover_months.<COUNTRY>", "series", "float", "months",
