@@ -1,13 +1,13 @@
 """The bargaining table of docs/findings.md: the grid of configs/sweeps/outside_options.yaml,
 each point run with seeds root+0..root+replications-1, and for each point P(renewal at T6),
-P(collapse), counter-offers per run and the side payment to China in the T6 renewal
-(positive: the US pays; its split of the surplus).
+P(collapse), counter-offers per run, and the surplus of the T6 renewal and China's share of
+it (what the package gave China over its outside option, over what it gave both).
 
     python scripts/bargaining_findings.py [--replications N] [--default]
 
 (`negotiation sweep outside_options` runs the same grid; its outcome columns record the
-counters, the renewals agreed and failed and the first major renewal's side payment, and
-`negotiation analyze` tabulates them; this script keeps the T6 renewal and a signed payment.)
+counters, the renewals agreed and failed and the first major renewal's surplus and shares,
+and `negotiation analyze` tabulates them; this script keeps to the T6 renewal itself.)
 Intervals are 95 %: Wilson for proportions, mean +/- 1.96 standard errors for means.
 """
 
@@ -22,8 +22,7 @@ import yaml
 from negotiation import load_scenario, run
 from negotiation.analysis.holds import wilson
 from negotiation.config.resolve import data_root
-from negotiation.history import OfferMade, entries
-from negotiation.strategies.deal import transfer_to
+from negotiation.history import OfferMade, Settled, entries
 
 # the default scenario's own values of the sweep's axes (market file, busan_truce_2025.yaml)
 DEFAULT = (1.0, 0.25, 2)
@@ -53,29 +52,31 @@ def main() -> None:
     names = list(spec["parameters"])
     reps = args.replications or spec["replications"]
     print("| " + " | ".join(spec["parameters"][n]["label"] for n in names)
-          + " | runs | P(renewal at T6) % | P(collapse) % | counters per run | side payment to CN at T6 |")
-    print("|" + "---|" * (len(names) + 5))
+          + " | runs | P(renewal at T6) % | P(collapse) % | counters per run | surplus at T6 | CN share at T6 |")
+    print("|" + "---|" * (len(names) + 6))
     grid = [spec["parameters"][n]["values"] for n in names]
     if args.default:
         grid = [[v] for v in DEFAULT]
     for values in itertools.product(*grid):
         renewed = collapsed = 0
         counters: list[float] = []
-        paid_cn: list[float] = []
+        surplus: list[float] = []
+        china: list[float] = []
         scenario = load_scenario(spec["scenario"], dict(zip(names, values, strict=True)))
         for k in range(reps):
             result = run(scenario, seed=spec["seed"] + k)
             talks = entries(result.log, OfferMade)
             counters.append(sum(t.verdict == "counter" for t in talks))
             collapsed += result.collapse is not None
-            deal = next((t for t in talks if t.turn == 12 and t.verdict == "accept"
-                         and {t.offer.proposer, t.offer.receiver} == {"US", "CN"}), None)
-            if deal is not None:
+            split = next((s for s in entries(result.log, Settled, 12) if {s.proposer, s.receiver} == {"US", "CN"}),
+                         None)
+            if split is not None:
                 renewed += 1
-                paid_cn.append(transfer_to(deal.offer, "CN"))
+                surplus.append(split.surplus)
+                china.append(split.share("CN") or 0.0)
         print("| " + " | ".join(str(v) for v in values)
               + f" | {reps} | {share(renewed, reps)} | {share(collapsed, reps)} | {mean_ci(counters)} | "
-              f"{mean_ci(paid_cn)} |")
+              f"{mean_ci(surplus)} | {mean_ci(china)} |")
 
 
 if __name__ == "__main__":

@@ -73,17 +73,21 @@ def test_breakers_and_causes_are_tabulated_overall_and_by_region():
     assert breaks_overall(frame.assign(break_turn=pd.array([None] * 8, dtype="Int64"))) is None
 
 
-def test_the_talks_are_tabulated_per_run_with_who_paid_the_renewal_overall_and_by_level():
+def test_the_talks_are_tabulated_per_run_with_the_split_of_the_renewal_overall_and_by_level():
     frame = pd.DataFrame({"x": [1, 1, 2, 2], "counter_offers": [0, 0, 2, 4], "renewals_agreed": [0, 1, 1, 1],
                           "renewals_failed": [1, 0, 0, 0], "renewal_turn": pd.array([None, 12, 12, 12], dtype="Int64"),
-                          "renewal_payer": [None, "CN", "US", "US"],
-                          "renewal_side_payment": [None, 0.5, 1.0, 1.0]})
+                          "renewal_surplus": [None, 2.0, 1.0, 3.0],
+                          "renewal_share.US": [None, 0.5, 0.9, 0.9], "renewal_share.CN": [None, 0.5, 0.1, 0.1],
+                          "renewal_share.JP": [None, None, None, None]})
     overall = talks_table(frame).iloc[0]
     assert (overall["runs"], overall["counters"], overall["agreed"], overall["failed"]) == (4, 1.5, 0.75, 0.25)
     assert overall["renewed"] == 0.75 and overall["low"] < 0.75 < overall["high"]
-    assert overall["side_payment"] == pytest.approx(2.5 / 3) and overall["paid_by"] == "US 67 %, CN 33 %"
+    assert overall["surplus"] == pytest.approx(2.0)
+    # mean shares with a 95 % interval within 0-100 %, countries that never bargained left out
+    assert overall["shares"] == "CN 23 % (0-49), US 77 % (51-100)"
     by = talks_table(frame, frame["x"])
-    assert by["renewed"].tolist() == [0.5, 1.0] and by["paid_by"].tolist() == ["CN 100 %", "US 100 %"]
+    assert by["renewed"].tolist() == [0.5, 1.0]
+    assert by["shares"].tolist() == ["CN 50 % (50-50), US 50 % (50-50)", "CN 10 % (10-10), US 90 % (90-90)"]
     assert talks_table(frame.drop(columns="counter_offers")) is None  # a sweep from before the talks columns
 
 

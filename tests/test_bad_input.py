@@ -236,3 +236,31 @@ def test_a_snapback_on_a_pledge_that_is_not_a_tariff_is_allowed(write, capsys):
     # China's mirror measures return with the lapse of its export-control pledges (C3/C4, issue 9)
     path = intro(write, "mirror.yaml", "        source: C1\n", "        snapback: {tariff: 0.1}\n        source: C1\n")
     assert main(["validate", str(path)]) == 0
+
+
+# --- linked instruments (issue 9): what a renewal package can carry more of ---------------
+@pytest.mark.parametrize(("bad", "field", "says"), [
+    ("{like: U9, max_units: 0.1}", "links.0.like",
+     "unknown pledge 'U9'; allowed: a tariff, purchase or measure pledge (U1, C5)"),
+    ("{like: C1, max_units: 0.1}", "links.0.like",
+     "pledge 'C1' is an export_control pledge, which cannot be extended; allowed: a tariff, purchase or measure "
+     "pledge (U1, C5)"),
+    ("{like: U1, max_units: 0}", "links.0.max_units", "input should be greater than 0 (got 0)"),
+    ("{like: U1}", "links.0.max_units", "is required but missing"),
+])
+def test_a_bad_link_names_its_line_field_and_what_is_allowed(write, capsys, bad, field, says):
+    path = intro(write, "link.yaml", "{like: U1, max_units: 0.10}", bad)
+    assert refused(capsys, "validate", str(path)) == [
+        f"{path}:{line_of(path, bad)}: negotiation.{field}: {says}"]
+
+
+def test_the_retired_side_payment_cap_says_what_replaced_it(write, capsys):
+    path = intro(write, "cap.yaml", "  links:\n", "  max_side_payment: 1.11\n  links:\n")
+    (problem,) = refused(capsys, "validate", str(path))
+    assert problem.startswith(f"{path}:") and "'max_side_payment' is retired" in problem and "links" in problem
+
+
+def test_an_outside_option_of_a_country_not_in_the_game_is_refused(write, capsys):
+    path = intro(write, "outside.yaml", "  links:\n", "  outside_options: {BR: 0.5}\n  links:\n")
+    (problem,) = refused(capsys, "validate", str(path))
+    assert "negotiation.outside_options.BR: unknown country 'BR'" in problem

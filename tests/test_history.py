@@ -14,13 +14,14 @@ from negotiation.history import (
     OfferMade,
     Recovered,
     RetaliationSet,
+    Settled,
     SnappedBack,
     TurnRecord,
     entries,
 )
 
 KINDS = {OfferMade: "offer", EventFired: "event", Lapse: "lapse", RetaliationSet: "retaliation",
-         Breached: "breach", Recovered: "recovery", Collapsed: "collapse", SnappedBack: "snapback"}
+         Breached: "breach", Recovered: "recovery", Collapsed: "collapse", SnappedBack: "snapback", Settled: "settled"}
 
 
 def test_a_run_logs_typed_entries_whose_plain_form_names_their_kind():

@@ -26,11 +26,29 @@ def test_early_in_the_year_there_is_nothing_to_renew_or_roll_back():
 def test_in_the_renewal_window_each_side_may_renew_its_own_pledges_due():
     session = at_turn(5)  # the one-year clocks run out at turn 6; the window opens one turn early
     options = legal.offer_options(session, "CN", "US")
-    given = {o.concession.pledge for o in options if o.side == "give"}
-    asked = {o.concession.pledge for o in options if o.side == "ask"}
+    renewals = [o for o in options if o.concession.kind == "renew"]
+    given = {o.concession.pledge for o in renewals if o.side == "give"}
+    asked = {o.concession.pledge for o in renewals if o.side == "ask"}
     assert "C1" in given and "U1" in asked
-    assert all(o.concession.kind == "renew" for o in options)
-    assert [o.code for o in options if o.side == "give"] == [f"g{n}" for n in range(1, len(given) + 1)]
+    # the renewal is bargained: the most of each linked instrument is on the menu too (issue 9)
+    linked = {(o.side, o.text) for o in options if o.concession.kind == "new"}
+    assert linked == {("give", "CN raises C5 by 8 to 33 (its units) for the renewal's term"),
+                      ("ask", "US cuts its tariff on CN by a further 10.0 points for the renewal's term (more of U1)")}
+    assert len(renewals) + len(linked) == len(options)
+    assert [o.code for o in options if o.side == "give"] == [f"g{n}" for n in range(1, len(given) + 2)]
+
+
+def test_a_counter_may_ask_for_the_linked_tariff_cut_and_the_partner_weighs_it():
+    session = at_turn(5)
+    while session.prompt.kind != "answer":
+        session.submit_default()
+    menu = session.counter_menu()
+    codes = {o.text: o.code for o in menu.options}
+    cut = codes["US cuts its tariff on CN by a further 10.0 points for the renewal's term (more of U1)"]
+    soy = codes["CN raises C5 by 8 to 33 (its units) for the renewal's term"]
+    counter = menu.offer("CN", [codes["renew C1"], codes["renew U1"], cut, soy])
+    assert session.offer_problem(counter) is None  # a counter the engine accepts as an offer
+    assert {c.terms["id"] for c in counter.give + counter.ask if c.kind == "new"} == {"U1_MORE_T5_R1", "C5_MORE_T5_R1"}
 
 
 def test_a_surcharge_in_force_can_be_offered_back_as_a_rollback():

@@ -58,12 +58,13 @@ def test_the_person_answers_an_offer_after_seeing_it_and_a_rejection_keeps_the_p
     while session.prompt.kind != "answer":
         session.submit_default()
     question = session.prompt.question
-    # the US's side payment is capped (max_side_payment, C5): it gives China less than it can
-    # expect by proposing itself, so the suggestion is to counter, not to take it
-    assert question.offer.proposer == "US" and question.default.verdict == "counter"
-    assert "US gives: renew U1; US side payment to CN of" in seat_view(session, "CN").offers[0]
+    # the US links all the further tariff cut it can carry (U1's last 10 points, P6): a counter
+    # could not ask for more, so the suggestion is to take it
+    assert question.offer.proposer == "US" and question.default.verdict == "accept"
+    assert ("US gives: renew U1; US cuts its tariff on CN by a further 10.0 points for the renewal's term"
+            in seat_view(session, "CN").offers[0])
     session.submit(Response("reject"))
-    assert session.choices[-1].text == "rejected US's offer (suggested: counter)"
+    assert session.choices[-1].text == "rejected US's offer (suggested: accept)"
     c1 = next(p for p in session.model.world.pledges if p.id == "C1")
     assert c1.end == 6  # not renewed
 

@@ -201,30 +201,28 @@ def test_at_80x24_the_essentials_fit_and_every_offer_is_answered_at_once(tmp_pat
     assert "News: The clocks are running out" in shown and "Offer on the table: US gives: renew U1" in shown
     assert all(len(line) <= 80 for line in player.screen.splitlines())
     # the answer to the counter is printed before the next prompt, not only on 'view'
-    # the US's renewal package carries its side payment (issue 9: the surplus is split)
-    # in words, capped at the scenario's max_side_payment (C5's soybeans a month), not millions
+    # the US's renewal package carries the linked terms that split its surplus (issue 9), in
+    # words: the further tariff cut the scenario's links allow (U1's last 10 points, P6)
     said = " ".join(after_counter.split())
-    assert "→ you countered US's offer: US gives: renew U1; US side payment to CN of " in said
-    paid = float(said.split("side payment to CN of ", 1)[1].split()[0])
-    assert 0 < paid <= load_scenario("classroom_intro").negotiation.max_side_payment
-    assert "USD bn a month" in said and "_PAYS_" not in said
-    assert "asks: renew C1" in after_counter
+    assert ("→ you countered US's offer: US gives: renew U1; US cuts its tariff on CN by a further 10.0 points "
+            "for the renewal's term (more of U1) | asks: renew C1") in said
+    assert "_MORE_" not in said
     assert "→ United States accepted your offer: CN gives: renew C1 | asks: renew U1" in after_counter
     assert "Briefing" in player.screen or "briefing · classroom_intro" in player.screen
     assert "Eight months of the Busan truce" in player.screen  # the scenario's description, at the start
     assert "suggested because honour C1, C5:" in player.screen
     assert "to turn" not in player.screen and "ends at turn 6" in player.screen  # as the refusals count
-    # the counter-offer prompt says why its suggestion asks what it asks (China's strategy counters
-    # the capped side payment)
+    # the counter-offer prompt says why it suggests no counter: China's strategy takes the package,
+    # as the links carry no more than the US offered
     said = " ".join(player.screen.split("counter-offer [")[0].rsplit("answer: ", 1)[1].split())
-    assert "suggested because the counter renews the same pledges with a side payment to you of +" in said
+    assert "would accept this offer, not counter it, so no counter is suggested" in said
 
 
-def test_the_counter_offer_prompt_says_why_the_suggested_counter_asks_what_it_asks(tmp_path):
+def test_the_answer_prompt_says_what_the_package_is_worth_and_what_a_failure_costs(tmp_path):
     player = Player(tmp_path, "--as", "China", "--as", "US", "--save", "game.json", size=(24, 80))
-    # China offers the renewals without a side payment; the US's strategy counters (issue 9's bargaining)
-    answers = {("United States", "offer to CN"): "none", ("China", "offer to US"): "g1 a1",
-               ("United States", "answer"): "counter"}
+    # China offers the renewals with no linked terms; the US's strategy takes them (issue 9's
+    # bargaining: a counter asking China for soybeans would not be worth a round's delay)
+    answers = {("United States", "offer to CN"): "none", ("China", "offer to US"): "g1 a1"}
     seat = ""
     while (text := player.prompt()) is not None:
         if "press Enter when ready" in text:
@@ -234,16 +232,13 @@ def test_the_counter_offer_prompt_says_why_the_suggested_counter_asks_what_it_as
         key = next((k for k in answers if player.turn == 5 and k[0] == seat and text.startswith(k[1])), None)
         player.type("quit" if player.turn == 5 and text.startswith("your pledges") else answers.pop(key) if key else "")
     assert player.exit_code() == 0
-    before = player.screen.split("counter-offer [")[0].rsplit("answer: accept / reject / counter", 1)[1]
+    before = player.screen.split("answer: accept / reject / counter", 1)[0].rsplit("Offer on the table", 1)[1]
     said = " ".join(before.split())
-    lead = "suggested because the counter renews the same pledges with a side payment to you of +"
-    assert lead in said and ("USD bn a month (the offer: +0.00): the split you can expect by proposing yourself"
-                             in said)
-    asked = float(said.split(lead, 1)[1].split()[0])  # capped at C5's soybeans a month (max_side_payment)
-    assert 0 < asked <= load_scenario("classroom_intro").negotiation.max_side_payment
-    # Enter plays the suggested counter: the package with China's side payment (a2)
-    assert "counter-offer [g1 a1 a2]> \r\n→ you countered CN's offer: CN gives: renew C1 | asks: renew U1" in \
-        player.screen
+    assert re.search(r"suggested because the renewal is worth \+\d+\.\d\d USD bn a month to you \(the pledges "
+                     r"\+\d+\.\d\d, the linked terms \+0\.00\); if this renewal fails you lose about \d+\.\d\d "
+                     r"USD bn a month; a counter would not get you more than that after a round's delay", said), said
+    # Enter takes the package
+    assert "→ you accepted CN's offer: CN gives: renew C1 | asks: renew U1" in " ".join(player.screen.split())
     assert all(len(line) <= 80 for line in player.screen.splitlines())
 
 

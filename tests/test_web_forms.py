@@ -120,30 +120,31 @@ def test_the_forms_say_why_the_suggestion_is_what_it_is():
     while session.prompt.kind != "answer":
         session.submit_default()
     form = forms.answer_form(session, session.prompt)
-    # the bargained renewal: its value to the seat and what a failure costs (issue 9); the US's
-    # side payment is capped (max_side_payment, C5), so the suggestion is to counter for more
-    assert form["default"] == "counter" and "if this renewal fails you lose about" in form["why"]
-    assert "the counter asks for more" in form["why"]
-    assert form["counter_why"] != ""  # the suggested counter says why it asks what it asks
+    # the bargained renewal: its value to the seat and what a failure costs (issue 9); the US links
+    # all the further tariff cut it can (U1's last 10 points), so the suggestion is to take it
+    assert form["default"] == "accept" and "if this renewal fails you lose about" in form["why"]
+    assert "the linked terms +" in form["why"] and "a counter would not get you more" in form["why"]
+    assert form["counter_why"] == ""  # no counter is suggested
 
 
-def test_the_answer_form_says_why_the_suggested_counter_asks_what_it_asks():
-    from negotiation.observation import Renew
+def test_the_answer_form_offers_the_suggested_counter_with_its_linked_terms_ticked():
+    from negotiation.config.models import Scenario
 
-    session = Session(load_scenario("classroom_intro"), ["US", "CN"])
-    while session.turn < 5:
+    # the default scenario at T6 with China's outside option at 1.0 a month and three rounds:
+    # China's strategy counters the US's package for more of the linked terms (issue 9)
+    data = load_scenario("busan_truce_2025").model_dump()
+    data["negotiation"].update(outside_options={"CN": 1.0}, rounds=3)
+    session = Session(Scenario.model_validate(data), ["CN"])
+    while session.prompt.kind != "answer":
         session.submit_default()
-    while session.prompt.kind == "offers":  # China offers the renewals without a side payment; the US none
-        us = session.prompt.seat == "US"
-        session.submit([] if us else [session.offer_menus()[0].offer("CN", ["g1", "a1"])])
-    assert session.prompt.seat == "US" and session.prompt.default.verdict == "counter"
-    assert session.prompt.question.offer.give == (Renew("C1"),)
+    assert session.prompt.default.verdict == "counter"
     form = forms.answer_form(session, session.prompt)
-    said = "the counter renews the same pledges with a side payment to you of +"
-    assert form["counter_why"].startswith(said)
-    asked = float(form["counter_why"].removeprefix(said).split()[0])  # capped at C5's soybeans a month
-    assert 0 < asked <= session.model.config.negotiation.max_side_payment
-    assert [on for _, _, on in form["counter"].ask] == [True, True]  # U1's renewal and China's side payment
+    assert form["counter_why"].startswith("the counter renews the same pledges with linked terms worth +")
+    counter = session.prompt.default.counter
+    ticked = [label for side in (form["counter"].give, form["counter"].ask) for _, label, on in side if on]
+    # every term of the suggested counter is ticked (renewals named with their pledge's text)
+    assert len(ticked) == len(counter.give + counter.ask)
+    assert any("more of U1" in label or "raises C5" in label for label in ticked)
 
 
 def test_a_seat_with_a_stockpile_chooses_to_draw_or_hold_it_and_others_see_no_such_field():

@@ -301,10 +301,25 @@ def package_for_target(concessions: Sequence[Concession], receiver_target: float
                   method="highs")
     if not res.success:
         return Package(zero, 0.0, 0.0, 0.0, False)
-    units = np.clip(res.x, 0.0, caps)
+    units = _on_target(np.clip(res.x, 0.0, caps), to_r, caps, receiver_target)
     gain_p, gain_r = float(to_p @ units), float(to_r @ units)
     return Package(units={c.name: float(u) for c, u in zip(concessions, units, strict=True)},
                    proposer_gain=gain_p, receiver_gain=gain_r, surplus=gain_p + gain_r, feasible=True)
+
+
+def _on_target(units: np.ndarray, to_r: np.ndarray, caps: np.ndarray, target: float) -> np.ndarray:
+    """The LP's units with a binding target met exactly: the solver stops within its feasibility
+    tolerance (1e-7), and a split must be exact (the Rubinstein check holds to 1e-9); the gap is
+    closed on a unit that is off its bounds."""
+    gap = target - float(to_r @ units)
+    if gap == 0.0 or abs(gap) > 1e-6:
+        return units
+    for k in np.flatnonzero((units > 0.0) & (units < caps) & (to_r != 0.0)):
+        fixed = units.copy()
+        fixed[k] += gap / to_r[k]
+        if 0.0 <= fixed[k] <= caps[k]:
+            return fixed
+    return units
 
 
 def max_joint_gain(concessions: Sequence[Concession]) -> float:

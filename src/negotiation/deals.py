@@ -16,7 +16,7 @@ from negotiation import tariffs
 from negotiation.config.models import Scenario
 from negotiation.config.models import World as WorldConfig
 from negotiation.history import SnappedBack
-from negotiation.observation import Bargain, renewable_now
+from negotiation.observation import Bargain, LinkTerms, renewable_now
 from negotiation.world import PledgeState, World
 
 if TYPE_CHECKING:
@@ -118,9 +118,45 @@ def bargain(model: TruceModel, i: int, j: int) -> Bargain | None:
         for a, b in ((i, j), (j, i)):
             gains[a] += model._stakes(a, b, float(w.trust[a, b])).loss
     me, other = model.ids[i], model.ids[j]
-    cap = neg.max_side_payment
     return Bargain(gain=float(gains[i]), outside=neg.outside_options.get(me, 0.0), partner_gain=float(gains[j]),
                    partner_outside=0.0, delta=countries[me].preferences.patience,
                    partner_delta=countries[other].preferences.patience, first=model.ids[min(i, j)],
-                   rounds=neg.rounds, rubinstein=neg.split == "rubinstein",
-                   max_payment=float("inf") if cap is None else cap)
+                   rounds=neg.rounds, rubinstein=neg.split == "rubinstein", links=links(model, i, j, up))
+
+
+def links(model: TruceModel, i: int, j: int, up: list[PledgeState]) -> tuple[LinkTerms, ...]:
+    """The scenario's linked instruments between i and j, priced by the payoff rules at the
+    world after the renewal: more of a purchase or measure pledge at its stated worth per unit
+    (its value weighted by the receiver's trust in the giver, as a renewal's gains are); a
+    further tariff cut at what the tariff block says it is worth, on average per point over
+    the points left to cut (U1's next 10 points from the tariff in force after U1). Links worth
+    nothing (the trade channel off, no tariff left to cut) are left out."""
+    w, t, out = model.world, model.turn, []
+    by_id, renewing = {p.id: p for p in w.pledges}, {p.id for p in up}
+    for link in model.config.negotiation.links:
+        p = by_id.get(link.like)
+        if p is None or {p.giver, p.receiver} != {i, j}:
+            continue
+        g, r, s = p.giver, p.receiver, p.spec
+        trust = float(w.trust[r, g])
+        if s.instrument == "tariff":
+            if not model.config.world.channels.trade:
+                continue
+            cuts = sum(q.spec.level for q in w.pledges if (q.giver, q.receiver) == (g, r)
+                       and q.spec.instrument == "tariff" and (q.start <= t < q.end or q.id in renewing))
+            high = max(0.0, float(w.base_tariffs[g, r] + w.retaliation[g, r]) - cuts)
+            units = min(link.max_units, high)
+            if units <= 0.0:
+                continue
+            m = float(model.imports[g, r])
+            calm, cut = model._pair_welfare(high, m), model._pair_welfare(high - units, m)
+            value = w.weights[r, 1] * trust * (cut[1] - calm[1]) / units
+            cost = w.weights[g, 1] * (calm[0] - cut[0]) / units
+        elif s.level > 0.0:
+            units = link.max_units
+            value, cost = w.weights[r, 0] * trust * s.value / s.level, w.weights[g, 0] * s.cost / s.level
+        else:
+            continue
+        out.append(LinkTerms(like=p.id, giver=model.ids[g], receiver=model.ids[r], instrument=s.instrument,
+                             value=float(value), cost=float(cost), max_units=float(units), level=float(s.level)))
+    return tuple(out)

@@ -124,7 +124,32 @@ class SnappedBack:
                 "target": self.target, "tariff": self.tariff}
 
 
-LogEntry = OfferMade | EventFired | Lapse | RetaliationSet | Breached | Recovered | Collapsed | SnappedBack
+@dataclass(frozen=True)
+class Settled(_Entry):
+    """A bargained renewal agreed (issue 9): what the package gives the ``proposer`` and the
+    ``receiver`` a turn over their own outside options (USD bn, each as it values the renewal
+    and the linked units), which sum to the surplus they split."""
+
+    kind: ClassVar[str] = "settled"
+    turn: int
+    proposer: str
+    receiver: str
+    proposer_gain: float
+    receiver_gain: float
+
+    @property
+    def surplus(self) -> float:
+        return self.proposer_gain + self.receiver_gain
+
+    def share(self, country: str) -> float | None:
+        """``country``'s share of the surplus (None when it was not a side or there was none)."""
+        if self.surplus <= 0.0 or country not in (self.proposer, self.receiver):
+            return None
+        return (self.proposer_gain if country == self.proposer else self.receiver_gain) / self.surplus
+
+
+LogEntry = (OfferMade | EventFired | Lapse | RetaliationSet | Breached | Recovered | Collapsed | SnappedBack
+            | Settled)
 
 
 def entries[E](log: Iterable[LogEntry], kind: type[E], turn: int | None = None) -> list[E]:
@@ -176,6 +201,7 @@ MARKET_COLUMNS = tuple(f.name for f in fields(MarketTurn) if f.name != "cover")
 MARKET_SHARES = tuple(name for name in MARKET_COLUMNS if name.startswith("allied_"))
 MARKET_PRICES = ("mean_price_light", "peak_price_light", "mean_price_heavy", "peak_price_heavy")  # run outcomes
 COVER_COLUMN = "cover_months"  # cover_months.<COUNTRY> in files
+SHARE_COLUMN = "renewal_share"  # renewal_share.<COUNTRY>: a country's share of the first major renewal's surplus
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, assert_never
 from pydantic import ValidationError
 
 from negotiation.config.models import Pledge
-from negotiation.history import OfferMade
+from negotiation.history import OfferMade, Settled
 from negotiation.observation import Concession, NewPledge, Observation, Offer, Renew, Response, Rollback, renewable_now
+from negotiation.strategies import deal
 
 if TYPE_CHECKING:
     from negotiation.model import TruceModel
@@ -188,12 +189,23 @@ class Bargaining:
     def _settle(self, offer: Offer, response: Response) -> None:
         self.model.log.append(OfferMade(self.t, self.round, offer, response.verdict))
         if response.verdict == "accept":
+            self._settled(offer)
             _apply(self.model, offer, self.t)
         elif (response.verdict == "counter" and response.counter is not None
               and self.round + 1 < self.model.config.negotiation.rounds):
             self.counters.append(response.counter)
             self._reveal(offer.proposer, offer.receiver)
         self.position += 1
+
+    def _settled(self, offer: Offer) -> None:
+        """An accepted renewal package is logged with what it gives each side over its outside
+        option, each by its own view (the split of the surplus the outcome tables report)."""
+        a, b = offer.proposer, offer.receiver
+        mine, theirs = self.views[a].bargains.get(b), self.views[b].bargains.get(a)
+        if mine is None or theirs is None or not deal.is_package(offer, self.views[b]):
+            return
+        self.model.log.append(Settled(self.t, a, b, mine.gain + mine.linked_worth(offer, a) - mine.outside,
+                                      theirs.gain + theirs.linked_worth(offer, b) - theirs.outside))
 
     def _reveal(self, proposer: str, counterer: str) -> None:
         """A counter to a renewal carries its reason: the countering side shows its outside option

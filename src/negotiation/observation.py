@@ -6,7 +6,6 @@ they keep no state of their own, so a game can be saved and resumed at any turn.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -70,6 +69,23 @@ class Stakes:
 
 
 @dataclass(frozen=True)
+class LinkTerms:
+    """An instrument a renewal package can carry more of to split its surplus (a scenario's
+    ``negotiation.links``: C5 soybeans, U1 tariff points), as the payoff rules price it: per
+    unit of the pledge ``like`` (its own units) a turn, ``value`` to its receiver and ``cost``
+    to its giver, up to ``max_units`` units; ``level`` is the level of ``like`` itself."""
+
+    like: str
+    giver: str
+    receiver: str
+    instrument: str
+    value: float
+    cost: float
+    max_units: float
+    level: float
+
+
+@dataclass(frozen=True)
 class Bargain:
     """A renewal up for bargaining with one partner (issue 9), per turn in USD bn, from the
     payoff rules: what the package (every pledge up renewed both ways) gains each side against
@@ -77,7 +93,7 @@ class Bargain:
     elsewhere if the deal fails; the partner's is private, so ``partner_outside`` is what I
     believe, 0 until it counters), the bargaining patience of each side, who proposes first,
     how the split is computed (``rounds`` alternating offers, or Rubinstein's infinite game),
-    and the largest side payment a turn the linked instruments can carry."""
+    and the instruments the package can link to carry the split (``links``)."""
 
     gain: float
     outside: float
@@ -88,12 +104,24 @@ class Bargain:
     first: str
     rounds: int
     rubinstein: bool = False
-    max_payment: float = float("inf")
+    links: tuple[LinkTerms, ...] = ()
 
     @property
     def lapse_loss(self) -> float:
         """What I lose a turn if the renewal fails (negative: I gain)."""
         return self.gain - self.outside
+
+    def linked_worth(self, offer: Offer, country: str) -> float:
+        """What the linked instruments an offer carries are worth to ``country`` a turn (the
+        units it receives at their value, less the units it gives at their cost)."""
+        terms = {link.like: link for link in self.links}
+        out = 0.0
+        for c in offer.give + offer.ask:
+            if not isinstance(c, NewPledge) or c.extends not in terms:
+                continue
+            link, units = terms[c.extends], float(c.terms.get("level", 0.0))
+            out += units * (link.value if link.receiver == country else -link.cost if link.giver == country else 0.0)
+        return out
 
 
 @dataclass(frozen=True)
@@ -157,13 +185,10 @@ def renewable_now(end: int, turn: int, window: int) -> bool:
     return 0 <= end - turn <= window
 
 
-#: The id of a side payment's pledge (``strategies/deal.py`` makes them): payer, receiver, the
-#: turn and the round of the talks it was offered in.
-SIDE_PAYMENT = re.compile(r"(?P<payer>.+?)_PAYS_(?P<receiver>.+)_T(?P<turn>\d+)_R(?P<round>\d+)")
-
-
-def side_payment_id(payer: str, receiver: str, turn: int, round_: int) -> str:
-    return f"{payer}_PAYS_{receiver}_T{turn}_R{round_}"
+def link_id(like: str, turn: int, round_: int) -> str:
+    """The id of a linked instrument's pledge (``strategies/deal.py`` makes them): the pledge it
+    extends, the turn and the round of the talks it was offered in."""
+    return f"{like}_MORE_T{turn}_R{round_}"
 
 
 # One thing traded, a tagged union: renew a pledge, roll back a retaliation tariff, or make a
@@ -211,17 +236,15 @@ class NewPledge:
         return f"new pledge {self.terms.get('id', '?')}"
 
     @property
-    def payer(self) -> str | None:
-        """The paying country when this pledge is a side payment (the split of a bargained
-        renewal, issue 9: id ``<PAYER>_PAYS_<RECEIVER>_T<turn>_R<round>``), else None."""
-        found = SIDE_PAYMENT.fullmatch(str(self.terms.get("id", "")))
-        return found["payer"] if found else None
+    def extends(self) -> str | None:
+        """The pledge this one gives more of when it is a bargained link (issue 9), else None."""
+        found = self.terms.get("extends")
+        return str(found) if found else None
 
     def describe(self) -> str:
         t = self.terms
-        if self.payer is not None:
-            return (f"{self.payer} side payment to {t.get('to', '?')} of {float(t.get('value', 0.0)):.2f} USD bn "
-                    "a month for the renewal's term")
+        if self.extends is not None and t.get("description"):
+            return str(t["description"])
         return f"new pledge {t.get('id', '?')} ({t.get('instrument', '?')} to {t.get('to', '?')})"
 
 

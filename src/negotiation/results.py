@@ -12,10 +12,12 @@ from negotiation.config.models import Scenario
 from negotiation.history import (
     COVER_COLUMN,
     MARKET_SHARES,
+    SHARE_COLUMN,
     CountryTurn,
     Lapse,
     LogEntry,
     OfferMade,
+    Settled,
     TurnRecord,
     entries,
 )
@@ -122,8 +124,9 @@ class RunResult:
 
     def bargaining(self) -> dict[str, Any]:
         """The talks of the run in outcome columns (issue 9): counter-offers, renewal deals agreed,
-        renewals failed (talks were held but the pledges up lapsed unrenewed), and the
-        first renewal of a major pledge: its turn, who paid the side payment and how much a month."""
+        renewals failed (talks were held but the pledges up lapsed unrenewed), and the first
+        renewal of a major pledge: its turn, the linked units it carried, the surplus it split
+        and each country's share of it (null for countries not party to it)."""
         talks = [e for e in entries(self.log, OfferMade) if e.verdict != "invalid"]
         renewing = [e for e in talks if any(isinstance(c, Renew) for c in e.offer.give + e.offer.ask)]
         window = self.scenario.negotiation.renewal_window
@@ -136,14 +139,19 @@ class RunResult:
         major = {p.id for country in self.scenario.countries.values() for p in country.pledges if p.major}
         first = next((e for e in renewing if e.verdict == "accept" and any(
             isinstance(c, Renew) and c.pledge in major for c in e.offer.give + e.offer.ask)), None)
-        paid = [c for c in first.offer.give + first.offer.ask
-                if isinstance(c, NewPledge) and c.payer is not None] if first else []
+        linked = [c for c in first.offer.give + first.offer.ask
+                  if isinstance(c, NewPledge) and c.extends is not None] if first else []
+        pair = {first.offer.proposer, first.offer.receiver} if first else set()
+        split = next((s for s in entries(self.log, Settled, first.turn) if {s.proposer, s.receiver} == pair),
+                     None) if first else None
         return {"counter_offers": sum(e.verdict == "counter" for e in talks),
                 "renewals_agreed": sum(e.verdict == "accept" for e in renewing),
                 "renewals_failed": len(failed),
                 "renewal_turn": first.turn if first else None,
-                "renewal_payer": paid[0].payer if paid else None,
-                "renewal_side_payment": (sum(float(c.terms.get("value", 0.0)) for c in paid) if first else None)}
+                "renewal_links": "; ".join(f"{c.extends} +{float(c.terms.get('level', 0.0)):.4g}" for c in linked)
+                if first else None,
+                "renewal_surplus": split.surplus if split else None,
+                **{f"{SHARE_COLUMN}.{cid}": split.share(cid) if split else None for cid in self.scenario.countries}}
 
     def summary(self) -> dict[str, Any]:
         """What ``summary.json`` holds."""

@@ -140,10 +140,10 @@ def _headline(data: SweepData, tables: dict[str, pd.DataFrame], ranking: list[st
 
 
 def _talks_line(r: pd.Series) -> str:
-    payment = "-" if pd.isna(r["side_payment"]) else f"{r['side_payment']:.2f}"
+    surplus = "-" if pd.isna(r["surplus"]) else f"{r['surplus']:.2f}"
     return (f"talks: {r['counters']:.2f} counter-offers, {r['agreed']:.2f} renewals agreed and {r['failed']:.2f} "
             f"failed per run; a major pledge renewed in {_pct(r['renewed'])} of runs (95 % CI {_pct(r['low'])} - "
-            f"{_pct(r['high'])}), its side payment {payment} USD bn a month on average (paid by {r['paid_by']})")
+            f"{_pct(r['high'])}), its surplus {surplus} USD bn a month on average, split {r['shares']}")
 
 
 def _talks_section(data: SweepData, keys: list[str], level_of: dict[str, pd.Series]) -> str | None:
@@ -151,17 +151,18 @@ def _talks_section(data: SweepData, keys: list[str], level_of: dict[str, pd.Seri
         return None
     parts = ["## The talks", "",
              "Per run: counter-offers, renewal deals agreed, renewals failed (talks held, the pledges up lapsed); "
-             "the share of runs in which a major pledge was renewed (95 % Wilson interval) and the mean side "
-             "payment a month of that first major renewal (USD bn, over the runs that renewed).", ""]
+             "the share of runs in which a major pledge was renewed (95 % Wilson interval), the mean surplus a "
+             "month of that first major renewal over both outside options (USD bn, over the runs that renewed) "
+             "and each side's mean share of it (95 % interval).", ""]
     for key in keys:
         table = talks_table(data.runs, level_of[key])
         assert table is not None
         parts += [f"### By {data.label(key)}", "",
-                  "| level | runs | counters | agreed | failed | major renewal | 95 % CI | side payment | paid by |",
+                  "| level | runs | counters | agreed | failed | major renewal | 95 % CI | surplus | shares |",
                   "|---|---:|---:|---:|---:|---:|---|---:|---|"]
         parts += [f"| {_level(r.level)} | {r.runs:,} | {r.counters:.2f} | {r.agreed:.2f} | {r.failed:.2f} | "
                   f"{_pct(r.renewed)} | {_pct(r.low)} - {_pct(r.high)} | "
-                  f"{'-' if pd.isna(r.side_payment) else f'{r.side_payment:.2f}'} | {r.paid_by} |"
+                  f"{'-' if pd.isna(r.surplus) else f'{r.surplus:.2f}'} | {r.shares} |"
                   for r in table.itertuples()]
         parts.append("")
     return "\n".join(parts)

@@ -113,6 +113,8 @@ class Pledge(Strict):
     major: bool = False
     renewable: bool = True
     snapback: Snapback | None = None
+    # a bargained link (issue 9): this pledge gives more of pledge ``extends`` (a renewal's split)
+    extends: str | None = None
     source: str
     description: str = ""
 
@@ -196,6 +198,19 @@ class MarketSettings(Strict):
     stockpile_months: Annotated[float, Field(ge=0.0, le=60.0)] = 0.0
 
 
+class Link(Strict):
+    """An instrument a bargained renewal can carry to split its surplus (issue 9): more of the
+    pledge ``like`` (same giver, receiver and instrument; C5 soybeans, U1 tariff points), up to
+    ``max_units`` in that pledge's units (Mt/yr, tariff points as a fraction). Only tariff,
+    purchase and measure pledges can be extended."""
+
+    like: str
+    max_units: Annotated[float, Field(gt=0.0)]
+
+
+LINKABLE = ("tariff", "purchase", "measure")
+
+
 class Negotiation(Strict):
     enabled: bool = True
     rounds: Annotated[int, Field(ge=1, le=10)] = 2
@@ -206,8 +221,17 @@ class Negotiation(Strict):
     outside_options: dict[str, NonNeg] = Field(default_factory=dict)
     # how a renewal's surplus is split: alternating offers over `rounds`, or Rubinstein's infinite game (P20)
     split: Literal["finite", "rubinstein"] = "finite"
-    # the largest side payment a turn (USD bn) a renewal package can carry (None: no limit)
-    max_side_payment: NonNeg | None = None
+    # the instruments a renewal package can carry more of, to split its surplus (none: no split)
+    links: list[Link] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _retired(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "max_side_payment" in data:
+            raise ValueError("'max_side_payment' is retired: a renewal's surplus is split through the instruments "
+                             "it links; list them under 'links' (e.g. - {like: C5, max_units: 8.0}), and the most "
+                             "they can carry is the cap")
+        return data
 
 
 class Event(Strict):
@@ -407,6 +431,7 @@ class Scenario(Strict):
                 if player not in ids:
                     problems.append(_unknown(f"games.{n}.players.{k}", player, ids))
         problems += self._play_references(ids, pledge_ids)
+        problems += self._negotiation_references(ids)
         problems += self._market_figures()
         if problems:
             raise ValueError("\n".join(problems))
@@ -445,6 +470,20 @@ class Scenario(Strict):
 
                     problems.append(f"scoring.objectives.{key}.{n}.pledge: unknown pledge '{objective.pledge}'"
                                     f"{suggest(objective.pledge, pledge_ids)}; allowed: {', '.join(pledge_ids)}")
+        return problems
+
+    def _negotiation_references(self, ids: list[str]) -> list[str]:
+        """Outside options are countries'; a link extends a tariff, purchase or measure pledge."""
+        problems = [_unknown(f"negotiation.outside_options.{cid}", cid, ids)
+                    for cid in self.negotiation.outside_options if cid not in ids]
+        pledges = {p.id: p for c in self.countries.values() for p in c.pledges}
+        linkable = [pid for pid, p in pledges.items() if p.instrument in LINKABLE]
+        for n, link in enumerate(self.negotiation.links):
+            if link.like not in linkable:
+                what = (f"pledge '{link.like}' is an {pledges[link.like].instrument} pledge, which cannot be "
+                        "extended" if link.like in pledges else f"unknown pledge '{link.like}'")
+                problems.append(f"negotiation.links.{n}.like: {what}; allowed: a tariff, purchase or measure "
+                                f"pledge ({', '.join(linkable) or 'none in this scenario'})")
         return problems
 
     def seat_visibility(self, country: str) -> Visibility:

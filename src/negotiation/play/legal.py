@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from negotiation.negotiation import Question
-from negotiation.observation import Concession, Decision, Offer, Renew, Response, Rollback
+from negotiation.observation import Concession, Decision, NewPledge, Offer, Renew, Response, Rollback
 from negotiation.play.moves import MoveError
+from negotiation.strategies import deal
 
 if TYPE_CHECKING:
     from negotiation.play.session import Session
@@ -70,9 +71,13 @@ class ActionLimits:
     stockpile: float | None = None  # months of consumption the seat may hold back; None: it holds none
 
 
-def offer_options(session: Session, seat: str, partner: str, default: Offer | None = None) -> tuple[Option, ...]:
-    """Renewals due and surcharges to roll back, on each side, between seat and partner, and
-    whatever else the default offer holds (a strategy may ask for a rollback pre-emptively)."""
+def offer_options(session: Session, seat: str, partner: str, default: Offer | None = None,
+                  round_: int = 0) -> tuple[Option, ...]:
+    """Renewals due and surcharges to roll back, on each side, between seat and partner; when a
+    renewal is bargained, the most of each linked instrument the package can carry (issue 9:
+    more C5 soybeans, further U1 tariff points) unless the default already links it; and
+    whatever else the default offer holds (a strategy may ask for a rollback pre-emptively).
+    ``round_`` is the round of the talks the offer is made in (a linked pledge's id names it)."""
     t, window = session.turn, session.renewal_window
     pledges = session.pledges()
     found: list[tuple[str, Concession]] = []
@@ -82,6 +87,11 @@ def offer_options(session: Session, seat: str, partner: str, default: Offer | No
                 found.append((side, Renew(p.id)))
         if session.surcharges(giver)[receiver] > 0:
             found.append((side, Rollback(giver, receiver)))
+    bargain = session.observation(seat).bargains.get(partner)
+    if bargain is not None:
+        linked = {c.extends for c in (default.give + default.ask if default else ()) if isinstance(c, NewPledge)}
+        found += [("give" if link.giver == seat else "ask", deal.linked_pledge(link, link.max_units, t, round_))
+                  for link in bargain.links if link.like not in linked]
     if default is not None:
         found += [(side, c) for side in ("give", "ask") for c in getattr(default, side) if (side, c) not in found]
     counts = {"give": 0, "ask": 0}
@@ -108,7 +118,8 @@ def offer_menus(session: Session, seat: str, defaults: list[Offer]) -> tuple[Off
 def counter_menu(session: Session, seat: str, question: Question) -> OfferMenu:
     """What the seat may counter an offer with; the default is its strategy's counter, if any."""
     default = question.default.counter if question.default.verdict == "counter" else None
-    return OfferMenu(question.offer.proposer, offer_options(session, seat, question.offer.proposer, default), default)
+    options = offer_options(session, seat, question.offer.proposer, default, question.round + 1)
+    return OfferMenu(question.offer.proposer, options, default)
 
 
 def action_limits(session: Session, seat: str) -> ActionLimits:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from negotiation.observation import Observation, Offer, Renew, Response, Rollback
+from negotiation.observation import Bargain, Observation, Offer, Renew, Response, Rollback
 from negotiation.payoffs import defection_pays
 from negotiation.strategies import deal
 from negotiation.strategies.base import offer_value
@@ -102,10 +102,10 @@ def counter(session: Session, seat: str, offer: Offer, suggested: Response) -> s
         return (f"{name} would {verdict} this offer, not counter it, so no counter is suggested: "
                 "type the codes of the terms you want")
     if deal.is_package(offer, obs):
-        b, paid = obs.bargains[offer.proposer], deal.transfer_to(made, seat)
-        return (f"the counter renews the same pledges with a side payment to you of {paid:+.2f} "
-                f"USD bn a month (the offer: {deal.transfer_to(offer, seat):+.2f}): the split you can expect by "
-                f"proposing yourself; if the renewal fails you lose about {b.lapse_loss:.2f} a month")
+        b = obs.bargains[offer.proposer]
+        return (f"the counter renews the same pledges with linked terms worth {b.linked_worth(made, seat):+.2f} "
+                f"USD bn a month to you (the offer's: {b.linked_worth(offer, seat):+.2f}): the split you can expect "
+                f"by proposing yourself; {failure(b)}")
     # what the offer is worth to the seat, and the counter seen as an offer to it (what it gets, what it gives)
     offered = offer_value(offer, obs)
     value = offer_value(Offer(offer.proposer, seat, made.ask, made.give), obs)
@@ -115,18 +115,24 @@ def counter(session: Session, seat: str, offer: Offer, suggested: Response) -> s
             f"{offer.proposer} gives and {what}: worth {value:+.2f}")
 
 
+def failure(b: Bargain) -> str:
+    """What a failed renewal costs the seat a month (its disagreement payoff against the deal)."""
+    if b.lapse_loss >= 0:
+        return f"if this renewal fails you lose about {b.lapse_loss:.2f} USD bn a month"
+    return (f"if this renewal fails you gain about {-b.lapse_loss:.2f} USD bn a month (your outside option is "
+            "worth more than the pledges alone)")
+
+
 def _package(obs: Observation, offer: Offer, suggested: Response) -> str:
     """The bargained renewal: its value to the seat, what it can expect, what a failure costs."""
     b = obs.bargains[offer.proposer]
-    paid = deal.transfer_to(offer, obs.me)
     text = (f"the renewal is worth {deal.value_of(offer, obs):+.2f} USD bn a month to you (the pledges "
-            f"{b.gain:+.2f}, the side payment {paid:+.2f}); if this renewal fails you lose about "
-            f"{b.lapse_loss:.2f} a month")
+            f"{b.gain:+.2f}, the linked terms {b.linked_worth(offer, obs.me):+.2f}); {failure(b)}")
     if suggested.verdict == "counter":
         return text + "; it gives you less than you can expect by proposing yourself, so the counter asks for more"
     if suggested.verdict == "reject":
-        return text + "; no round is left to counter and it gives less than you can expect: the renewal fails"
-    return text + "; that is at least what you can expect by countering"
+        return text + "; it gives you less than your outside option and no counter could do better: the renewal fails"
+    return text + "; a counter would not get you more than that after a round's delay"
 
 
 def offers(session: Session, seat: str, partner: str, made: Offer | None) -> str:
@@ -142,9 +148,9 @@ def offers(session: Session, seat: str, partner: str, made: Offer | None) -> str
     obs = session.observation(seat)
     if partner in obs.bargains and deal.is_package(Offer(partner, seat, made.ask, made.give), obs):
         b = obs.bargains[partner]
-        why.append(f"if this renewal fails you lose about {b.lapse_loss:.2f} USD bn a month; a side payment to "
-                   f"{partner} of {deal.transfer_to(made, partner):+.2f} a month gives it what you expect it can get "
-                   "by countering, and you keep the rest of the surplus")
+        why.append(f"{failure(b)}; the linked terms, "
+                   f"worth {b.linked_worth(made, partner):+.2f} a month to {partner}, give it what you expect it can "
+                   "get by countering at the least cost to you, and you keep the rest of the surplus")
     elif any(isinstance(c, Renew) for c in items):
         why.append("a renewal keeps the pledges in force for another term; without one they lapse")
     if any(isinstance(c, Rollback) for c in items):

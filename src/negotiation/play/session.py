@@ -41,6 +41,7 @@ from negotiation.history import (
     OfferMade,
     Recovered,
     RetaliationSet,
+    Settled,
     TurnRecord,
     entries,
 )
@@ -354,9 +355,11 @@ class Session:
     def digest(self) -> str:
         """A fingerprint of the whole game state, to check that a replay reproduced it."""
         m = self.model
-        # the records and log in their plain form (as before they were typed), so old saves verify
+        # the records and log in their plain form (as before they were typed), so old saves verify;
+        # a settled renewal's split is derived from the talks already hashed, so it is left out
         state = [m.turn, [r.as_row() for r in m.records], [c.total for c in m.countries], str(m.broken),
-                 m.pledge_levels, m.pledge_seen, [_digest_form(e) for e in m.log], m.world.retaliation, m.world.trust,
+                 m.pledge_levels, m.pledge_seen, [_digest_form(e) for e in m.log if not isinstance(e, Settled)],
+                 m.world.retaliation, m.world.trust,
                  m.world.allied_share,
                  None if self.prompt is None else [self.prompt.kind, self.prompt.seat, self.prompt.turn]]
         text = json.dumps(_plain(state), sort_keys=True, separators=(",", ":"))

@@ -3,59 +3,84 @@ its surplus, the other side accepts, counters or rejects, with the rules of
 :mod:`negotiation.bargaining` (Rubinstein's alternating offers, P20) on the numbers the engine
 puts in the observation (:class:`~negotiation.observation.Bargain`, from the payoff rules).
 
-The split is carried by a side payment: a new pledge of the payer to the receiver worth to
-the one what it costs the other, a turn, over the renewal term.
+The split is carried by the instruments the package links (the scenario's
+``negotiation.links``: more C5 soybeans from China, further U1 tariff points from the US):
+the proposer picks the units that leave the partner what it can get by rejecting and keep
+the most for itself (:func:`negotiation.bargaining.package_for_target`, an LP over the units).
+What the links can carry bounds the split; with no links the renewal is all or nothing.
 """
 
 from __future__ import annotations
 
-from negotiation.bargaining import TOLERANCE, continuation_value, respond
-from negotiation.observation import Bargain, Concession, NewPledge, Observation, Offer, Renew, Response, side_payment_id
+from negotiation.bargaining import (
+    TOLERANCE,
+    Concession,
+    continuation_value,
+    max_joint_gain,
+    package_for_target,
+    respond,
+)
+from negotiation.observation import Bargain, LinkTerms, NewPledge, Observation, Offer, Renew, Response, link_id
+from negotiation.observation import Concession as Term
 
 
 def _horizon(bargain: Bargain, rounds_after: int) -> int | None:
     return None if bargain.rubinstein else max(0, rounds_after)
 
 
+def _concessions(bargain: Bargain, me: str) -> list[Concession]:
+    """The links as the LP sees them, side 0 being me."""
+    return [Concession(link.like, 0 if link.giver == me else 1, link.value, link.cost, link.max_units)
+            for link in bargain.links]
+
+
 def surplus(bargain: Bargain) -> float:
-    """The surplus as I see it: both gains over both outside options (the partner's as believed)."""
-    return bargain.gain + bargain.partner_gain - bargain.outside - bargain.partner_outside
+    """The surplus as I see it: both gains, and the most the links can add, over both outside
+    options (the partner's as believed)."""
+    return (bargain.gain + bargain.partner_gain + max_joint_gain(_concessions(bargain, ""))
+            - bargain.outside - bargain.partner_outside)
 
 
-def side_payment(payer: str, receiver: str, amount: float, turn: int, round_: int) -> NewPledge:
-    return NewPledge({"id": side_payment_id(payer, receiver, turn, round_), "to": receiver, "instrument": "measure",
-                      "level": 1.0, "cost": float(amount), "value": float(amount), "major": False, "renewable": False,
-                      "description": "side payment that splits the surplus of the renewal package (issue 9)"})
+def linked_pledge(link: LinkTerms, units: float, turn: int, round_: int) -> NewPledge:
+    """The new pledge that gives ``units`` more of ``link.like`` for the renewal's term."""
+    terms = {"id": link_id(link.like, turn, round_), "to": link.receiver, "instrument": link.instrument,
+             "level": float(units), "major": False, "renewable": False, "extends": link.like}
+    if link.instrument == "tariff":
+        terms["description"] = (f"{link.giver} cuts its tariff on {link.receiver} by a further {100 * units:.1f} "
+                                f"points for the renewal's term (more of {link.like})")
+    else:
+        terms.update(cost=link.cost * units, value=link.value * units,
+                     description=f"{link.giver} raises {link.like} by {units:.3g} to {link.level + units:.3g} "
+                                 f"(its units) for the renewal's term")
+    return NewPledge(terms)
 
 
 def renewal_offer(obs: Observation, partner: str, rounds_after: int) -> Offer | None:
-    """The package I propose: every pledge up renewed both ways, and the side payment that gives
-    the partner what I believe it can get by rejecting (its continuation value) — the
-    subgame-perfect offer under my beliefs. None when I see no zone of agreement."""
+    """The package I propose: every pledge up renewed both ways, and the linked units that give
+    the partner what I believe it can get by rejecting (its continuation value) at the least
+    cost to me — the subgame-perfect offer under my beliefs, as far as the links can carry it.
+    None when I see no zone of agreement, or when the most the links can give the partner
+    would leave me below my own outside option."""
     b = obs.bargains[partner]
     if surplus(b) <= TOLERANCE:
         return None
-    to_them = continuation_value(b.partner_gain, b.gain, b.partner_outside, b.outside, b.partner_delta, b.delta,
-                                 _horizon(b, rounds_after))
-    give: list[Concession] = [Renew(p.id) for p in obs.up_for_renewal(obs.me, partner)]
-    ask: list[Concession] = [Renew(p.id) for p in obs.up_for_renewal(partner, obs.me)]
-    transfer = min(b.max_payment, max(-b.max_payment, to_them - b.partner_gain))
+    links = _concessions(b, obs.me)
+    to_them = continuation_value(b.partner_gain + max_joint_gain(links), b.gain, b.partner_outside, b.outside,
+                                 b.partner_delta, b.delta, _horizon(b, rounds_after))
+    package = package_for_target(links, to_them - b.partner_gain)
+    if not package.feasible:  # the links cannot carry that much: give the partner the most they can
+        most = sum(c.value * c.max_units for c in links if c.giver == 0)
+        package = package_for_target(links, most)
+    if b.gain + package.proposer_gain < b.outside - TOLERANCE:
+        return None
     round_ = b.rounds - 1 - rounds_after
-    if transfer > TOLERANCE:
-        give.append(side_payment(obs.me, partner, transfer, obs.turn, round_))
-    elif transfer < -TOLERANCE:
-        ask.append(side_payment(partner, obs.me, -transfer, obs.turn, round_))
+    give: list[Term] = [Renew(p.id) for p in obs.up_for_renewal(obs.me, partner)]
+    ask: list[Term] = [Renew(p.id) for p in obs.up_for_renewal(partner, obs.me)]
+    for link in b.links:
+        units = package.units.get(link.like, 0.0)
+        if units > TOLERANCE:
+            (give if link.giver == obs.me else ask).append(linked_pledge(link, units, obs.turn, round_))
     return Offer(obs.me, partner, tuple(give), tuple(ask))
-
-
-def transfer_to(offer: Offer, me: str) -> float:
-    """The side payment an offer gives me a turn (negative: I pay)."""
-    out = 0.0
-    for c in offer.give + offer.ask:
-        if isinstance(c, NewPledge) and c.payer is not None:
-            amount = float(c.terms.get("value", 0.0))
-            out += amount if c.terms.get("to") == me else -amount
-    return out
 
 
 def is_package(offer: Offer, obs: Observation) -> bool:
@@ -68,21 +93,33 @@ def is_package(offer: Offer, obs: Observation) -> bool:
     return bool(renewed) and renewed == due
 
 
-def value_of(offer: Offer, obs: Observation) -> float:
-    """What the package offered is worth to me a turn: my gain from it plus the side payment."""
-    return obs.bargains[offer.proposer].gain + transfer_to(offer, obs.me)
+def value_of(offer: Offer, obs: Observation, partner: str | None = None) -> float:
+    """What a package with ``partner`` (default: the offer's proposer) is worth to me a turn:
+    my gain from the renewal plus the linked units' worth to me."""
+    b = obs.bargains[partner or offer.proposer]
+    return b.gain + b.linked_worth(offer, obs.me)
 
 
 def answer(offer: Offer, obs: Observation) -> Response:
     """Accept an offer worth at least what I can expect by rejecting and proposing next;
-    counter when it gives less and a round remains (my counter is the package split as I see
-    it); reject when no round remains or I see no zone (the renewal fails)."""
+    counter when it gives less, a round remains and my counter is worth more to me, after a
+    round's delay, than the offer (when the links cannot carry more, countering only wastes
+    a round); reject when no round remains or I see no zone (the renewal fails)."""
     b = obs.bargains[offer.proposer]
     rounds_left = b.rounds - obs.talks_round - 1
     horizon = _horizon(b, rounds_left)
-    cont = continuation_value(b.gain, b.partner_gain, b.outside, b.partner_outside, b.delta, b.partner_delta, horizon)
-    verdict = respond(value_of(offer, obs), cont, b.outside, horizon)
-    if verdict == "counter":
-        counter = renewal_offer(obs, offer.proposer, rounds_left - 1)
-        return Response("counter", counter) if counter is not None else Response("reject")
-    return Response(verdict)
+    cont = continuation_value(b.gain + max_joint_gain(_concessions(b, obs.me)), b.partner_gain, b.outside,
+                              b.partner_outside, b.delta, b.partner_delta, horizon)
+    offered = value_of(offer, obs)
+    verdict = respond(offered, cont, b.outside, horizon)
+    if verdict != "counter":
+        return Response(verdict)
+    counter = renewal_offer(obs, offer.proposer, rounds_left - 1)
+    if counter is None:
+        return Response("reject")
+    expected = b.outside + b.delta * (value_of(counter, obs, offer.proposer) - b.outside)
+    if offered >= max(b.outside, expected) - TOLERANCE:
+        return Response("accept")
+    if expected <= b.outside + TOLERANCE:
+        return Response("reject")
+    return Response("counter", counter)

@@ -27,7 +27,7 @@ _OUTCOME_TYPES = {"held": pa.bool_(), "break_turn": pa.int64(), "turns": pa.int6
                   "cooperation_rate": pa.float64(), "mutual_defection_turns": pa.int64(),
                   # the talks (issue 9)
                   "counter_offers": pa.int64(), "renewals_agreed": pa.int64(), "renewals_failed": pa.int64(),
-                  "renewal_turn": pa.int64(), "renewal_payer": pa.string(), "renewal_side_payment": pa.float64()}
+                  "renewal_turn": pa.int64(), "renewal_links": pa.string(), "renewal_surplus": pa.float64()}
 _SERIES_TYPES = {"bool": pa.bool_(), "int": pa.int64(), "float": pa.float64(), "str": pa.string()}
 
 

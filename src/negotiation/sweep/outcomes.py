@@ -9,13 +9,20 @@ that adds or renames a column fails there first.
 from __future__ import annotations
 
 from negotiation.config.models import Scenario
-from negotiation.history import COUNTRY_COLUMNS, COVER_COLUMN, MARKET_COLUMNS, MARKET_PRICES, MARKET_SHARES
+from negotiation.history import (
+    COUNTRY_COLUMNS,
+    COVER_COLUMN,
+    MARKET_COLUMNS,
+    MARKET_PRICES,
+    MARKET_SHARES,
+    SHARE_COLUMN,
+)
 
 # RunResult.outcome(): the truce, the end state, the talks, then one payoff per country
 _OUTCOMES = ("held", "collapsed", "collapse_turn", "collapse_cause", "collapse_country", "breaches", "recoveries",
              "cooperation_rate", "mutual_defection_turns", "break_turn", "breaker", "break_pledge", "break_cause",
              "allied_share", "china_share", "counter_offers", "renewals_agreed", "renewals_failed", "renewal_turn",
-             "renewal_payer", "renewal_side_payment")
+             "renewal_links", "renewal_surplus")
 # the model's per-turn record: world columns, then these per country (all floats)
 _SERIES = {"status": "str", "allied_share": "float", "china_share": "float", "pledges_honoured": "int",
            "pledges_active": "int"}
@@ -31,7 +38,8 @@ def _importers(scenario: Scenario) -> list[str] | None:
 
 def outcome_columns(scenario: Scenario) -> list[str]:
     """The outcome columns of a run of ``scenario`` (``turns`` included, as sweep tables keep it)."""
-    columns = [*_OUTCOMES, *(f"payoff.{cid}" for cid in scenario.countries)]
+    columns = [*_OUTCOMES, *(f"{SHARE_COLUMN}.{cid}" for cid in scenario.countries),
+               *(f"payoff.{cid}" for cid in scenario.countries)]
     importers = _importers(scenario)
     if importers is not None:  # the market: prices over the run, allied shares and stocks at the end
         columns += [*MARKET_PRICES, *MARKET_SHARES, *(f"{COVER_COLUMN}.{cid}" for cid in importers)]
