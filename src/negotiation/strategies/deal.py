@@ -45,13 +45,12 @@ def linked_pledge(link: LinkTerms, units: float, turn: int, round_: int) -> NewP
     """The new pledge that gives ``units`` more of ``link.like`` for the renewal's term."""
     terms = {"id": link_id(link.like, turn, round_), "to": link.receiver, "instrument": link.instrument,
              "level": float(units), "major": False, "renewable": False, "extends": link.like}
+    # short, as menus list them at 80 columns: "U1 +10.0 points off the US tariff on CN", "C5 +8 (25 to 33)"
     if link.instrument == "tariff":
-        terms["description"] = (f"{link.giver} cuts its tariff on {link.receiver} by a further {100 * units:.1f} "
-                                f"points for the renewal's term (more of {link.like})")
+        terms["description"] = f"{link.like} +{100 * units:.1f} points off the {link.giver} tariff on {link.receiver}"
     else:
         terms.update(cost=link.cost * units, value=link.value * units,
-                     description=f"{link.giver} raises {link.like} by {units:.3g} to {link.level + units:.3g} "
-                                 f"(its units) for the renewal's term")
+                     description=f"{link.like} +{units:.3g} ({link.level:.3g} to {link.level + units:.3g})")
     return NewPledge(terms)
 
 
