@@ -37,8 +37,8 @@ def _concessions(bargain: Bargain, me: str) -> list[Concession]:
 def surplus(bargain: Bargain) -> float:
     """The surplus as I see it: both gains, and the most the links can add, over both outside
     options (the partner's as believed)."""
-    return (bargain.gain + bargain.partner_gain + max_joint_gain(_concessions(bargain, ""))
-            - bargain.outside - bargain.partner_outside)
+    joint = max_joint_gain(_concessions(bargain, bargain.first))  # the same whoever is side 0
+    return bargain.gain + bargain.partner_gain + joint - bargain.outside - bargain.partner_outside
 
 
 def linked_pledge(link: LinkTerms, units: float, turn: int, round_: int) -> NewPledge:
@@ -103,7 +103,8 @@ def answer(offer: Offer, obs: Observation) -> Response:
     """Accept an offer worth at least what I can expect by rejecting and proposing next;
     counter when it gives less, a round remains and my counter is worth more to me, after a
     round's delay, than the offer (when the links cannot carry more, countering only wastes
-    a round); reject when no round remains or I see no zone (the renewal fails)."""
+    a round); reject when neither the offer nor any counter of mine beats my outside option
+    (the renewal fails)."""
     b = obs.bargains[offer.proposer]
     rounds_left = b.rounds - obs.talks_round - 1
     horizon = _horizon(b, rounds_left)
