@@ -32,8 +32,8 @@ def test_in_the_renewal_window_each_side_may_renew_its_own_pledges_due():
     assert "C1" in given and "U1" in asked
     # the renewal is bargained: the most of each linked instrument is on the menu too (issue 9)
     linked = {(o.side, o.text) for o in options if o.concession.kind == "new"}
-    assert linked == {("give", "CN raises C5 by 8 to 33 (its units) for the renewal's term"),
-                      ("ask", "US cuts its tariff on CN by a further 10.0 points for the renewal's term (more of U1)")}
+    assert linked == {("give", "C5 +8 (25 to 33)"),
+                      ("ask", "U1 +10.0 points off the US tariff on CN")}
     assert len(renewals) + len(linked) == len(options)
     assert [o.code for o in options if o.side == "give"] == [f"g{n}" for n in range(1, len(given) + 2)]
 
@@ -44,8 +44,8 @@ def test_a_counter_may_ask_for_the_linked_tariff_cut_and_the_partner_weighs_it()
         session.submit_default()
     menu = session.counter_menu()
     codes = {o.text: o.code for o in menu.options}
-    cut = codes["US cuts its tariff on CN by a further 10.0 points for the renewal's term (more of U1)"]
-    soy = codes["CN raises C5 by 8 to 33 (its units) for the renewal's term"]
+    cut = codes["U1 +10.0 points off the US tariff on CN"]
+    soy = codes["C5 +8 (25 to 33)"]
     counter = menu.offer("CN", [codes["renew C1"], codes["renew U1"], cut, soy])
     assert session.offer_problem(counter) is None  # a counter the engine accepts as an offer
     assert {c.terms["id"] for c in counter.give + counter.ask if c.kind == "new"} == {"U1_MORE_T5_R1", "C5_MORE_T5_R1"}

@@ -57,6 +57,6 @@ def test_with_two_rounds_the_package_carries_all_the_links_can_and_is_taken():
     question = session.prompt.question
     assert question.default.verdict == "accept"
     shown = [c.describe() for c in question.offer.give + question.offer.ask]
-    assert "US cuts its tariff on CN by a further 10.0 points for the renewal's term (more of U1)" in shown
+    assert "U1 +10.0 points off the US tariff on CN" in shown
     why = reasons.answer(session, "CN", question.offer, question.default)
     assert why.endswith("a counter would not get you more than that after a round's delay")

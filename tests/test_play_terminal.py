@@ -204,8 +204,8 @@ def test_at_80x24_the_essentials_fit_and_every_offer_is_answered_at_once(tmp_pat
     # the US's renewal package carries the linked terms that split its surplus (issue 9), in
     # words: the further tariff cut the scenario's links allow (U1's last 10 points, P6)
     said = " ".join(after_counter.split())
-    assert ("→ you countered US's offer: US gives: renew U1; US cuts its tariff on CN by a further 10.0 points "
-            "for the renewal's term (more of U1) | asks: renew C1") in said
+    assert "→ you countered US's offer: US gives: renew U1; U1 +10.0 points off the US tariff on CN | asks: renew C1" \
+        in said
     assert "_MORE_" not in said
     assert "→ United States accepted your offer: CN gives: renew C1 | asks: renew U1" in after_counter
     assert "Briefing" in player.screen or "briefing · classroom_intro" in player.screen

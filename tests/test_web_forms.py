@@ -94,8 +94,10 @@ def test_the_offer_form_names_each_pledge_not_only_its_code():
     while session.turn < 5:  # the renewals of C1 and U1 are due at turn 5
         session.submit_default()
     [menu] = forms.offers_form(session, "CN")
-    assert [text for _, text, _ in menu.give] == ["renew C1 (Suspend the October 2025 rare-earth export controls…)"]
-    assert [text for _, text, _ in menu.ask] == ["renew U1 (Cut the 'fentanyl' tariffs on Chinese goods by 10 points)"]
+    assert [text for _, text, _ in menu.give] == ["renew C1 (Suspend the October 2025 rare-earth export controls…)",
+                                                   "C5 +8 (25 to 33)"]  # the linked instruments (issue 9)
+    assert [text for _, text, _ in menu.ask] == ["renew U1 (Cut the 'fentanyl' tariffs on Chinese goods by 10 points)",
+                                                  "U1 +10.0 points off the US tariff on CN"]
 
 
 def test_the_offers_on_the_table_and_the_offer_answered_name_each_pledge_as_the_forms_do():
@@ -144,7 +146,7 @@ def test_the_answer_form_offers_the_suggested_counter_with_its_linked_terms_tick
     ticked = [label for side in (form["counter"].give, form["counter"].ask) for _, label, on in side if on]
     # every term of the suggested counter is ticked (renewals named with their pledge's text)
     assert len(ticked) == len(counter.give + counter.ask)
-    assert any("more of U1" in label or "raises C5" in label for label in ticked)
+    assert any(label.startswith(("U1 +", "C5 +")) for label in ticked)
 
 
 def test_a_seat_with_a_stockpile_chooses_to_draw_or_hold_it_and_others_see_no_such_field():

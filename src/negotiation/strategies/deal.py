@@ -37,21 +37,20 @@ def _concessions(bargain: Bargain, me: str) -> list[Concession]:
 def surplus(bargain: Bargain) -> float:
     """The surplus as I see it: both gains, and the most the links can add, over both outside
     options (the partner's as believed)."""
-    return (bargain.gain + bargain.partner_gain + max_joint_gain(_concessions(bargain, ""))
-            - bargain.outside - bargain.partner_outside)
+    joint = max_joint_gain(_concessions(bargain, bargain.first))  # the same whoever is side 0
+    return bargain.gain + bargain.partner_gain + joint - bargain.outside - bargain.partner_outside
 
 
 def linked_pledge(link: LinkTerms, units: float, turn: int, round_: int) -> NewPledge:
     """The new pledge that gives ``units`` more of ``link.like`` for the renewal's term."""
     terms = {"id": link_id(link.like, turn, round_), "to": link.receiver, "instrument": link.instrument,
              "level": float(units), "major": False, "renewable": False, "extends": link.like}
+    # short, as menus list them at 80 columns: "U1 +10.0 points off the US tariff on CN", "C5 +8 (25 to 33)"
     if link.instrument == "tariff":
-        terms["description"] = (f"{link.giver} cuts its tariff on {link.receiver} by a further {100 * units:.1f} "
-                                f"points for the renewal's term (more of {link.like})")
+        terms["description"] = f"{link.like} +{100 * units:.1f} points off the {link.giver} tariff on {link.receiver}"
     else:
         terms.update(cost=link.cost * units, value=link.value * units,
-                     description=f"{link.giver} raises {link.like} by {units:.3g} to {link.level + units:.3g} "
-                                 f"(its units) for the renewal's term")
+                     description=f"{link.like} +{units:.3g} ({link.level:.3g} to {link.level + units:.3g})")
     return NewPledge(terms)
 
 
@@ -104,7 +103,8 @@ def answer(offer: Offer, obs: Observation) -> Response:
     """Accept an offer worth at least what I can expect by rejecting and proposing next;
     counter when it gives less, a round remains and my counter is worth more to me, after a
     round's delay, than the offer (when the links cannot carry more, countering only wastes
-    a round); reject when no round remains or I see no zone (the renewal fails)."""
+    a round); reject when neither the offer nor any counter of mine beats my outside option
+    (the renewal fails)."""
     b = obs.bargains[offer.proposer]
     rounds_left = b.rounds - obs.talks_round - 1
     horizon = _horizon(b, rounds_left)
