@@ -56,3 +56,31 @@ def test_misread_investment_pledges_no_longer_start_tariff_wars_between_allies()
     hit = sum(any(e.country == "US" and e.target == "AU" and e.level > 0 for e in entries(r.log, RetaliationSet))
               for r in runs)
     assert hit / len(runs) <= 0.2
+
+
+def test_a_link_bounds_its_instrument_not_each_package():
+    # U1's link carries at most the 10 fentanyl points left after the truce's cut (P6): the T6
+    # package links them, and C8's renewal at T7 cannot link them again while they are in force
+    for seed in range(8):
+        model = TruceModel("busan_truce_2025", rng=seed)
+        most = {link.like: link.max_units for link in model.config.negotiation.links}
+        while model.running:
+            model.step()
+            linked: dict[str, float] = {}
+            for p in model.world.pledges:
+                if p.spec.extends and p.start <= model.turn < p.end:
+                    linked[p.spec.extends] = linked.get(p.spec.extends, 0.0) + p.spec.level
+            assert all(units <= most[like] + 1e-9 for like, units in linked.items()), (seed, model.turn, linked)
+
+
+def test_the_links_are_priced_by_the_payoff_rules_at_the_renewal():
+    model = TruceModel("busan_truce_2025", rng=4)
+    for _ in range(12):
+        model.step()
+    bargain = deals.bargain(model, model.index["US"], model.index["CN"])
+    links = {link.like: link for link in bargain.links}
+    # C5: its stated worth per Mt/yr (1.11 and 0.25 a month for 25 Mt/yr), the value weighted by trust
+    trust = float(model.world.trust[model.index["US"], model.index["CN"]])
+    assert links["C5"].value == pytest.approx(1.11 / 25 * trust) and links["C5"].cost == pytest.approx(0.25 / 25)
+    # U1: a further cut is worth more to China than it costs the US (the terms-of-trade motive)
+    assert links["U1"].max_units == pytest.approx(0.10) and links["U1"].value > links["U1"].cost > 0

@@ -129,8 +129,10 @@ def links(model: TruceModel, i: int, j: int, up: list[PledgeState]) -> tuple[Lin
     world after the renewal: more of a purchase or measure pledge at its stated worth per unit
     (its value weighted by the receiver's trust in the giver, as a renewal's gains are); a
     further tariff cut at what the tariff block says it is worth, on average per point over
-    the points left to cut (U1's next 10 points from the tariff in force after U1). Links worth
-    nothing (the trade channel off, no tariff left to cut) are left out."""
+    the points left to cut (U1's next 10 points from the tariff in force after U1). A link's
+    ``max_units`` is what the instrument has in all: units linked by earlier packages and still
+    in force count against it. Links worth nothing (the trade channel off, no tariff or room
+    left) are left out."""
     w, t, out = model.world, model.turn, []
     by_id, renewing = {p.id: p for p in w.pledges}, {p.id for p in up}
     for link in model.config.negotiation.links:
@@ -139,13 +141,19 @@ def links(model: TruceModel, i: int, j: int, up: list[PledgeState]) -> tuple[Lin
             continue
         g, r, s = p.giver, p.receiver, p.spec
         trust = float(w.trust[r, g])
+        # max_units bounds the instrument, not each package: what earlier packages linked and is
+        # still in force (U1's last 10 points cut at T6 are not there to cut again at T7)
+        room = link.max_units - sum(q.spec.level for q in w.pledges if q.spec.extends == link.like
+                                    and q.start <= t < q.end)
+        if room <= 0.0:
+            continue
         if s.instrument == "tariff":
             if not model.config.world.channels.trade:
                 continue
             cuts = sum(q.spec.level for q in w.pledges if (q.giver, q.receiver) == (g, r)
                        and q.spec.instrument == "tariff" and (q.start <= t < q.end or q.id in renewing))
             high = max(0.0, float(w.base_tariffs[g, r] + w.retaliation[g, r]) - cuts)
-            units = min(link.max_units, high)
+            units = min(room, high)
             if units <= 0.0:
                 continue
             m = float(model.imports[g, r])
@@ -153,7 +161,7 @@ def links(model: TruceModel, i: int, j: int, up: list[PledgeState]) -> tuple[Lin
             value = w.weights[r, 1] * trust * (cut[1] - calm[1]) / units
             cost = w.weights[g, 1] * (calm[0] - cut[0]) / units
         elif s.level > 0.0:
-            units = link.max_units
+            units = room
             value, cost = w.weights[r, 0] * trust * s.value / s.level, w.weights[g, 0] * s.cost / s.level
         else:
             continue
