@@ -110,8 +110,8 @@ def test_a_missing_save_is_named():
 def test_a_game_with_typed_concessions_loads_and_verifies():
     # the moves of a game saved by 02c77de (a new pledge and a rollback offered, a counter,
     # renewals), saved again by the market's engine (issue 10), its digest renewed under the tariff block and the
-    # retired incidence/trade_base fields dropped (issue 9) and again when answers weighed linked packages; `load` replays the moves and
-    # refuses the save unless the digest matches
+    # retired incidence/trade_base fields dropped (issue 9) and again when answers weighed linked packages;
+    # `load` replays the moves and refuses the save unless the digest matches
     session = saves.load(Path(__file__).parent / "data" / "save_with_market.json")
     assert session.turn == 7 and "CN_BEEF" in [p.id for p in session.pledges()]
     assert [t.verdict for t in session.talks(5)][:2] == ["counter", "accept"]
