@@ -100,10 +100,11 @@ def test_counters_occur_when_chinas_outside_option_is_large_and_a_third_round_le
 
 
 def test_a_take_it_or_leave_it_offer_undercuts_chinas_private_outside_option_and_the_truce_falls():
-    # one round: the US offers China what it believes China's outside option is (0), China's is
-    # 0.25 (C5, P8) and it cannot counter: renewals fail and the truce collapses in every run
-    single = [run(_default_with(0.25, 1), seed=seed) for seed in range(20)]
-    two = [run(_default_with(0.25, 2), seed=seed) for seed in range(20)]
-    assert all(r.collapse is not None for r in single)
-    assert sum(r.outcome()["renewals_failed"] for r in single) > sum(r.outcome()["renewals_failed"] for r in two)
-    assert sum(r.collapse is not None for r in two) <= 17
+    # one round: the US offers China what it believes China's outside option is (0); at 1.0 a
+    # month China's is worth more than the offer and it cannot counter: the T6 renewal fails in
+    # every run and the truce collapses; with two rounds China has the last word and renews
+    single = [run(_default_with(1.0, 1), seed=seed).outcome() for seed in range(20)]
+    two = [run(_default_with(1.0, 2), seed=seed).outcome() for seed in range(20)]
+    assert all(r["collapsed"] for r in single) and not any(r["renewal_turn"] == 12 for r in single)
+    assert sum(r["renewals_failed"] for r in single) > sum(r["renewals_failed"] for r in two)
+    assert sum(r["renewal_turn"] == 12 for r in two) >= 3 and sum(r["collapsed"] for r in two) <= 18
