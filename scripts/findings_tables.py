@@ -6,6 +6,7 @@
     python scripts/findings_tables.py real runs/capture      # share of runs whose first breach is China's choice
     python scripts/findings_tables.py market runs/buffers    # each market policy's margin: collapse, prices, chain
     python scripts/findings_tables.py timeline runs/seed2025 # one run's market and tariffs, every sixth turn
+    python scripts/findings_tables.py renewal runs/default   # runs split by whether the T6 renewal happened
 
 Intervals are 95 %: Wilson for proportions, mean +/- 1.96 standard errors for means.
 Failed runs (status != 'ok') are dropped and counted.
@@ -257,14 +258,35 @@ def timeline(folder: Path, every: int = 6) -> None:
     print(table(rows))
 
 
+def renewal(folder: Path, turn: int = 12) -> None:
+    """Runs split by whether the first major renewal came at ``turn`` (T6): how many collapsed,
+    by a lapse (at which turns), after a failed renewal talk; and the linked terms, surplus and
+    China's share of the surplus of those renewals."""
+    frame = runs_ok(folder)
+    renewed = frame["renewal_turn"].eq(turn).fillna(False).astype(bool)  # null: no major renewal
+    rows = []
+    for label, g in (("yes", frame[renewed]), ("no", frame[~renewed])):
+        lapsed = g[g["collapse_cause"] == "lapsed"]
+        turns = ", ".join(str(int(t)) for t in sorted(lapsed["collapse_turn"].dropna().unique()))
+        rows.append({"runs": f"{len(g)} ({share(len(g), len(frame))})", f"renewed at turn {turn}": label,
+                     "collapsed": int(g["collapsed"].sum()), "of which by lapse": f"{len(lapsed)} (turns {turns})",
+                     "with a failed renewal talk": int((g["renewals_failed"] > 0).sum())})
+    print(table(rows))
+    done = frame[renewed]
+    if len(done):
+        links = done["renewal_links"].fillna("").value_counts()
+        print(f"\nlinked terms: {', '.join(f'{k or 'none'} in {n}' for k, n in links.items())}; surplus "
+              f"{mean_ci(done['renewal_surplus'])} USD bn a month; China's share {mean_ci(done['renewal_share.CN'])}")
+
+
 def main() -> None:
     """Parse the command line and print the table asked for."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("kind", choices=["grid", "channels", "ensemble", "real", "market", "timeline"])
+    parser.add_argument("kind", choices=["grid", "channels", "ensemble", "real", "market", "timeline", "renewal"])
     parser.add_argument("folder", type=Path)
     args = parser.parse_args()
     kinds = {"grid": grid, "channels": channels, "ensemble": ensemble, "real": real, "market": market,
-             "timeline": timeline}
+             "timeline": timeline, "renewal": renewal}
     kinds[args.kind](args.folder)
 
 
