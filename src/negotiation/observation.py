@@ -233,6 +233,9 @@ class NewPledge:
     terms: dict[str, Any] = field(hash=False)
 
     def short(self) -> str:
+        """As files list it: a bargained link by what it adds ('U1 +0.1', as ``renewal_links``)."""
+        if self.extends is not None:
+            return f"{self.extends} +{float(self.terms.get('level', 0.0)):.4g}"
         return f"new pledge {self.terms.get('id', '?')}"
 
     @property

@@ -148,7 +148,7 @@ class RunResult:
                 "renewals_agreed": sum(e.verdict == "accept" for e in renewing),
                 "renewals_failed": len(failed),
                 "renewal_turn": first.turn if first else None,
-                "renewal_links": "; ".join(f"{c.extends} +{float(c.terms.get('level', 0.0)):.4g}" for c in linked)
+                "renewal_links": "; ".join(c.short() for c in linked)
                 if first else None,
                 "renewal_surplus": split.surplus if split else None,
                 **{f"{SHARE_COLUMN}.{cid}": split.share(cid) if split else None for cid in self.scenario.countries}}
