@@ -34,13 +34,6 @@ def _concessions(bargain: Bargain, me: str) -> list[Concession]:
             for link in bargain.links]
 
 
-def surplus(bargain: Bargain) -> float:
-    """The surplus as I see it: both gains, and the most the links can add, over both outside
-    options (the partner's as believed)."""
-    joint = max_joint_gain(_concessions(bargain, bargain.first))  # the same whoever is side 0
-    return bargain.gain + bargain.partner_gain + joint - bargain.outside - bargain.partner_outside
-
-
 def linked_pledge(link: LinkTerms, units: float, turn: int, round_: int) -> NewPledge:
     """The new pledge that gives ``units`` more of ``link.like`` for the renewal's term."""
     terms = {"id": link_id(link.like, turn, round_), "to": link.receiver, "instrument": link.instrument,
@@ -61,10 +54,11 @@ def renewal_offer(obs: Observation, partner: str, rounds_after: int) -> Offer | 
     None when I see no zone of agreement, or when the most the links can give the partner
     would leave me below my own outside option."""
     b = obs.bargains[partner]
-    if surplus(b) <= TOLERANCE:
-        return None
     links = _concessions(b, obs.me)
-    to_them = continuation_value(b.partner_gain + max_joint_gain(links), b.gain, b.partner_outside, b.outside,
+    joint = max_joint_gain(links)  # the most the links can add to both sides
+    if b.gain + b.partner_gain + joint - b.outside - b.partner_outside <= TOLERANCE:
+        return None  # no zone as I see it (the partner's outside option as believed)
+    to_them = continuation_value(b.partner_gain + joint, b.gain, b.partner_outside, b.outside,
                                  b.partner_delta, b.delta, _horizon(b, rounds_after))
     package = package_for_target(links, to_them - b.partner_gain)
     if not package.feasible:  # the links cannot carry that much: give the partner the most they can
